@@ -1,0 +1,3 @@
+from deepviz.cli import main
+
+main()

@@ -1,0 +1,50 @@
+"""Decode any audio ffmpeg reads into mono float32 at 44.1 kHz, streamed through a pipe."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import numpy as np
+
+from deepviz.errors import DeepvizError
+from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line
+
+SAMPLE_RATE = 44100
+
+
+def load_audio(
+    path: str | os.PathLike,
+    sr: int = SAMPLE_RATE,
+    start: float = 0.0,
+    duration: float | None = None,
+) -> np.ndarray:
+    """Decode `path` to a mono float32 array at `sr` Hz (channels averaged by ffmpeg)."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise DeepvizError("no such file", path)
+    if os.path.isdir(path):
+        raise DeepvizError("is a folder, not an audio file", path)
+    if not os.access(path, os.R_OK):
+        raise DeepvizError("permission denied", path)
+    if os.path.getsize(path) == 0:
+        raise DeepvizError("file is empty", path)
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
+    if start:
+        cmd += ["-ss", f"{start:.6f}"]
+    cmd += ["-i", path]
+    if duration is not None:
+        cmd += ["-t", f"{duration:.6f}"]
+    cmd += ["-map", "0:a:0", "-vn", "-ac", "1", "-ar", str(sr), "-f", "f32le", "pipe:1"]
+    proc = subprocess.run(cmd, capture_output=True)
+    if proc.returncode != 0:
+        err = proc.stderr.decode(errors="replace")
+        if "matches no streams" in err or "does not contain any stream" in err:
+            raise DeepvizError("no audio stream in this file", path)
+        raise DeepvizError(f"cannot decode audio ({last_error_line(err)})", path)
+    y = np.frombuffer(proc.stdout, dtype="<f4").astype(np.float32, copy=True)
+    if y.size == 0:
+        raise DeepvizError("no audio samples decoded (empty or silent stream)", path)
+    if not np.isfinite(y).all():
+        y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
+    return y

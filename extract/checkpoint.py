@@ -1,0 +1,179 @@
+"""`.dvz` checkpoints: one safetensors file holding the weights, the input scaler and a JSON config.
+
+Loading never unpickles: the file is parsed by safetensors, the config by json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from deepviz.errors import DeepvizError
+from deepviz.extract import features as F
+
+FORMAT = "deepviz-checkpoint"
+FORMAT_VERSION = 1
+DEFAULT_NAME = "default"
+
+
+def preprocessing_config() -> dict:
+    return {
+        "sample_rate": F.SAMPLE_RATE,
+        "n_mfcc": F.N_MFCC,
+        "n_fft": F.N_FFT,
+        "hop_length": F.HOP,
+        "segment_frames": F.SEGMENT_FRAMES,
+    }
+
+
+@dataclass
+class InputScaler:
+    """Element-wise scaling of a 64×96 patch: minmax → (x − a) / b clipped to [0, 1]; standard → (x − a) / b."""
+
+    kind: str  # "minmax" | "standard"
+    offset: np.ndarray  # min or mean, (64, 96)
+    scale: np.ndarray  # max − min or std, (64, 96)
+
+    @classmethod
+    def fit(cls, patches: np.ndarray, kind: str = "minmax") -> InputScaler:
+        x = np.asarray(patches, dtype=np.float64)
+        if kind == "minmax":
+            offset, scale = x.min(axis=0), x.max(axis=0) - x.min(axis=0)
+        elif kind == "standard":
+            offset, scale = x.mean(axis=0), x.std(axis=0)
+        else:
+            raise ValueError(f"unknown input scaling {kind!r}")
+        scale = np.where(scale > 1e-8, scale, 1.0)
+        return cls(kind, offset.astype(np.float32), scale.astype(np.float32))
+
+    def transform(self, patches: torch.Tensor) -> torch.Tensor:
+        off = torch.as_tensor(self.offset, device=patches.device)
+        sc = torch.as_tensor(self.scale, device=patches.device)
+        x = (patches - off) / sc
+        return x.clamp_(0.0, 1.0) if self.kind == "minmax" else x
+
+
+@dataclass
+class Checkpoint:
+    arch: str  # "ae", "ae-shared", "ae-skip" (later: classifier names)
+    model_config: dict
+    scaler: InputScaler
+    state_dict: dict[str, torch.Tensor]
+    meta: dict = field(default_factory=dict)  # name, genres, training summary, default layer, …
+
+    @property
+    def name(self) -> str:
+        return self.meta.get("name", self.arch)
+
+    def build_model(self) -> nn.Module:
+        model = build_model(self.arch, self.model_config)
+        missing, unexpected = model.load_state_dict(self.state_dict, strict=False)
+        if missing or unexpected:
+            raise DeepvizError(
+                f"weights do not fit architecture {self.arch} "
+                f"(missing {len(missing)}, unexpected {len(unexpected)} tensors)",
+                self.meta.get("path"),
+            )
+        return model.eval()
+
+    def config_json(self) -> dict:
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "arch": self.arch,
+            "model": self.model_config,
+            "preprocessing": preprocessing_config(),
+            "input_scaling": self.scaler.kind,
+            "meta": {k: v for k, v in self.meta.items() if k != "path"},
+        }
+
+
+def build_model(arch: str, model_config: dict) -> nn.Module:
+    """Construct an untrained network of architecture `arch` from its config dict."""
+    from deepviz.extract.models.autoencoder import AE_VARIANTS, AEConfig, ConvAutoencoder
+
+    if arch in AE_VARIANTS:
+        cfg = dict(model_config)
+        cfg["variant"] = arch
+        return ConvAutoencoder(AEConfig(**cfg))
+    raise DeepvizError(f"unknown architecture {arch!r}")
+
+
+def save_checkpoint(ckpt: Checkpoint, path: str | os.PathLike) -> None:
+    """Write atomically: a temporary file beside the target, renamed at the end."""
+    from safetensors.torch import save_file
+
+    tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in ckpt.state_dict.items()}
+    tensors["scaler.offset"] = torch.from_numpy(np.ascontiguousarray(ckpt.scaler.offset))
+    tensors["scaler.scale"] = torch.from_numpy(np.ascontiguousarray(ckpt.scaler.scale))
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        save_file(tensors, str(tmp), metadata={"deepviz": json.dumps(ckpt.config_json())})
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
+    """Read a `.dvz` file; anything else (a pickle, a truncated file, another format) is refused."""
+    from safetensors import safe_open
+
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise DeepvizError("no such checkpoint file", path)
+    try:
+        with safe_open(path, framework="pt") as f:
+            header = f.metadata() or {}
+            tensors = {k: f.get_tensor(k) for k in f.keys()}
+    except Exception as exc:  # safetensors raises several types for bad headers
+        raise DeepvizError(
+            f"not a deepviz checkpoint (a .dvz safetensors file is expected; {_short(exc)})", path
+        ) from None
+    try:
+        config = json.loads(header["deepviz"])
+        assert config.get("format") == FORMAT
+    except Exception:
+        raise DeepvizError("safetensors file without a deepviz config", path) from None
+    if config.get("format_version", 0) > FORMAT_VERSION:
+        raise DeepvizError("checkpoint written by a newer deepviz", path)
+    if config.get("preprocessing") != preprocessing_config():
+        raise DeepvizError("checkpoint uses different audio preprocessing", path)
+    try:
+        scaler = InputScaler(
+            config["input_scaling"],
+            tensors.pop("scaler.offset").numpy(),
+            tensors.pop("scaler.scale").numpy(),
+        )
+    except KeyError:
+        raise DeepvizError("checkpoint lacks its input scaler", path) from None
+    state = {k.removeprefix("model."): v for k, v in tensors.items()}
+    meta = dict(config.get("meta", {}), path=path)
+    return Checkpoint(config["arch"], config["model"], scaler, state, meta)
+
+
+def default_checkpoint_path() -> Path:
+    """The embedded default model, shipped inside the package."""
+    return Path(str(resources.files("deepviz.extract") / "weights" / f"{DEFAULT_NAME}.dvz"))
+
+
+def resolve_checkpoint(model: str | os.PathLike | None) -> Path:
+    """`None` or "default" → the embedded model; anything else is a path to a .dvz file."""
+    if model is None or str(model) == DEFAULT_NAME:
+        path = default_checkpoint_path()
+        if not path.is_file():
+            raise DeepvizError("the embedded default model is missing from the installation", path)
+        return path
+    return Path(model)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:120]

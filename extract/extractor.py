@@ -1,0 +1,79 @@
+"""From an audio file (or patches) to one feature vector per 0.96 s segment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from deepviz.errors import DeepvizError
+from deepviz.extract.audio import load_audio
+from deepviz.extract.checkpoint import Checkpoint, load_checkpoint, resolve_checkpoint
+from deepviz.extract.features import SAMPLE_RATE, Segmentation, audio_patches
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    """auto → cuda when available, else cpu."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise DeepvizError("--device cuda was asked for, but torch sees no CUDA GPU")
+    if name not in ("cpu", "cuda") and not name.startswith("cuda:"):
+        raise DeepvizError(f"unknown device {name!r} (auto, cpu or cuda)")
+    return torch.device(name)
+
+
+@dataclass
+class TrackFeatures:
+    """Features of one track: (n_segments, d) float32, with the segmentation they came from."""
+
+    values: np.ndarray
+    segmentation: Segmentation
+    duration: float
+    model_id: str
+
+    @property
+    def anchors(self) -> np.ndarray:
+        return self.segmentation.anchors
+
+
+class FeatureExtractor:
+    def __init__(
+        self,
+        model: str | os.PathLike | Checkpoint | None = None,
+        device: str = "auto",
+        layer: str | None = None,
+        batch_size: int = 64,
+    ):
+        self.checkpoint = model if isinstance(model, Checkpoint) else load_checkpoint(
+            resolve_checkpoint(model)
+        )
+        self.device = resolve_device(device)
+        self.layer = layer or self.checkpoint.meta.get("default_layer")
+        self.batch_size = batch_size
+        self.model = self.checkpoint.build_model().to(self.device).eval()
+
+    @property
+    def model_id(self) -> str:
+        layer = f":{self.layer}" if self.layer else ""
+        return f"{self.checkpoint.name}{layer}"
+
+    def features_of_patches(self, patches: np.ndarray) -> np.ndarray:
+        """(n, 64, 96) raw MFCC patches → (n, d) float32 features, batched, in inference mode."""
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(patches), self.batch_size):
+                x = torch.from_numpy(np.ascontiguousarray(patches[i : i + self.batch_size]))
+                x = self.checkpoint.scaler.transform(x.to(self.device, torch.float32)).unsqueeze(1)
+                f = self.model.features(x) if self.layer is None else self.model.features(x, self.layer)
+                out.append(f.float().flatten(1).cpu().numpy())
+        return np.concatenate(out).astype(np.float32)
+
+    def extract_audio(self, y: np.ndarray, sr: int = SAMPLE_RATE) -> TrackFeatures:
+        p, seg = audio_patches(y, sr)
+        return TrackFeatures(self.features_of_patches(p), seg, len(y) / sr, self.model_id)
+
+    def extract(self, path: str | os.PathLike) -> TrackFeatures:
+        return self.extract_audio(load_audio(path))

@@ -1,0 +1,152 @@
+"""NET-AE, NET-AE-SHARED and NET-AE-SKIP: conv autoencoders whose 10-d middle layer is the feature.
+
+Encoder block: conv3x3 → ReLU → conv3x3 → ReLU → 2×2 max-pool (indices kept); four blocks of
+32, 64, 128, 256 filters turn 1×64×96 into 256×4×6, then FC → ReLU → FC → sigmoid gives the code.
+The decoder mirrors it with max-unpooling and transposed convs. SHARED reuses the encoder's own
+tensors transposed (`F.linear(x, W.T)`, `F.conv_transpose2d(x, conv.weight)`) with biases of its own;
+SKIP adds each encoder conv's output (post-ReLU, pre-pool) into the matching decoder stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+AE_VARIANTS = ("ae", "ae-shared", "ae-skip")
+
+
+@dataclass
+class AEConfig:
+    variant: str = "ae"  # ae | ae-shared | ae-skip
+    widths: tuple[int, ...] = (32, 64, 128, 256)
+    fc_hidden: int = 3072
+    code_size: int = 10
+    input_shape: tuple[int, int] = (64, 96)
+    tied: bool | None = None  # None: tied for ae-shared and ae-skip (the authors' choice), else not
+
+    def __post_init__(self) -> None:
+        if self.variant not in AE_VARIANTS:
+            raise ValueError(f"unknown autoencoder variant {self.variant!r}; one of {AE_VARIANTS}")
+        self.widths = tuple(int(w) for w in self.widths)
+        self.input_shape = tuple(int(s) for s in self.input_shape)
+        if self.tied is None:
+            self.tied = self.variant != "ae"
+        scale = 2 ** len(self.widths)
+        if self.input_shape[0] % scale or self.input_shape[1] % scale:
+            raise ValueError(f"input {self.input_shape} is not divisible by {scale}")
+
+    @property
+    def skip(self) -> bool:
+        return self.variant == "ae-skip"
+
+    @property
+    def bottom_shape(self) -> tuple[int, int, int]:
+        scale = 2 ** len(self.widths)
+        return (self.widths[-1], self.input_shape[0] // scale, self.input_shape[1] // scale)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class EncoderBlock(nn.Module):
+    def __init__(self, c_in: int, c_out: int):
+        super().__init__()
+        self.conv1 = nn.Conv2d(c_in, c_out, 3, padding=1)
+        self.conv2 = nn.Conv2d(c_out, c_out, 3, padding=1)
+        self.pool = nn.MaxPool2d(2, return_indices=True)
+
+    def forward(self, x: torch.Tensor):
+        a1 = F.relu(self.conv1(x))
+        a2 = F.relu(self.conv2(a1))
+        pooled, indices = self.pool(a2)
+        return pooled, indices, (a1, a2)
+
+
+class DecoderBlock(nn.Module):
+    """Unpool, then two transposed convs mirroring an EncoderBlock; tied blocks borrow its weights."""
+
+    def __init__(self, enc: EncoderBlock, tied: bool):
+        super().__init__()
+        c_out, c_in = enc.conv1.out_channels, enc.conv1.in_channels
+        self.unpool = nn.MaxUnpool2d(2)
+        if tied:
+            object.__setattr__(self, "_enc", enc)  # a reference, not a registered submodule
+            self.bias2 = nn.Parameter(torch.zeros(c_out))
+            self.bias1 = nn.Parameter(torch.zeros(c_in))
+        else:
+            self._enc = None
+            self.deconv2 = nn.ConvTranspose2d(c_out, c_out, 3, padding=1)
+            self.deconv1 = nn.ConvTranspose2d(c_out, c_in, 3, padding=1)
+
+    def forward(self, x, indices, size, skips=None, last: bool = False):
+        x = self.unpool(x, indices, output_size=size)
+        if skips is not None:
+            x = x + skips[1]
+        if self._enc is not None:
+            x = F.relu(F.conv_transpose2d(x, self._enc.conv2.weight, self.bias2, padding=1))
+        else:
+            x = F.relu(self.deconv2(x))
+        if skips is not None:
+            x = x + skips[0]
+        if self._enc is not None:
+            x = F.conv_transpose2d(x, self._enc.conv1.weight, self.bias1, padding=1)
+        else:
+            x = self.deconv1(x)
+        return torch.sigmoid(x) if last else F.relu(x)
+
+
+class ConvAutoencoder(nn.Module):
+    def __init__(self, config: AEConfig | None = None):
+        super().__init__()
+        self.config = cfg = config or AEConfig()
+        chans = (1, *cfg.widths)
+        self.encoder = nn.ModuleList(EncoderBlock(a, b) for a, b in zip(chans[:-1], chans[1:]))
+        flat = int(torch.tensor(cfg.bottom_shape).prod())
+        self.fc1 = nn.Linear(flat, cfg.fc_hidden)
+        self.fc2 = nn.Linear(cfg.fc_hidden, cfg.code_size)
+        if cfg.tied:
+            self.dec_fc1_bias = nn.Parameter(torch.zeros(cfg.fc_hidden))
+            self.dec_fc2_bias = nn.Parameter(torch.zeros(flat))
+        else:
+            self.dec_fc1 = nn.Linear(cfg.code_size, cfg.fc_hidden)
+            self.dec_fc2 = nn.Linear(cfg.fc_hidden, flat)
+        self.decoder = nn.ModuleList(DecoderBlock(enc, cfg.tied) for enc in reversed(self.encoder))
+
+    def _encode(self, x: torch.Tensor):
+        pools = []
+        for block in self.encoder:
+            size = x.shape[-2:]
+            x, indices, acts = block(x)
+            pools.append((indices, size, acts))
+        code = torch.sigmoid(self.fc2(F.relu(self.fc1(x.flatten(1)))))
+        return code, pools
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """The 10-d feature of each (N, 1, 64, 96) patch."""
+        return self._encode(x)[0]
+
+    def decode(self, code: torch.Tensor, pools) -> torch.Tensor:
+        if self.config.tied:
+            h = F.relu(F.linear(code, self.fc2.weight.t(), self.dec_fc1_bias))
+            h = F.relu(F.linear(h, self.fc1.weight.t(), self.dec_fc2_bias))
+        else:
+            h = F.relu(self.dec_fc2(F.relu(self.dec_fc1(code))))
+        x = h.view(-1, *self.config.bottom_shape)
+        for i, (block, (indices, size, acts)) in enumerate(zip(self.decoder, reversed(pools))):
+            skips = acts if self.config.skip else None
+            x = block(x, indices, size, skips, last=i == len(self.decoder) - 1)
+        return x
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        code, pools = self._encode(x)
+        return self.decode(code, pools)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.encode(x)
+
+
+def build_autoencoder(variant: str = "ae", **overrides) -> ConvAutoencoder:
+    return ConvAutoencoder(AEConfig(variant=variant, **overrides))

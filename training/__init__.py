@@ -1,0 +1,1 @@
+"""Training: the synthesized corpus, datasets and the loop that produces `.dvz` checkpoints."""

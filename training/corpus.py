@@ -1,0 +1,62 @@
+"""The synthesized corpus: seeded tracks of several styles, cut into MFCC patches with labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from tqdm import tqdm
+
+from deepviz.extract.features import audio_patches
+from deepviz.training.synth import STYLES, synth_track
+
+
+@dataclass
+class PatchSet:
+    """MFCC patches with a label and a track id each (the unit of the train/val/test split)."""
+
+    patches: np.ndarray  # (n, 64, 96) float32
+    labels: np.ndarray  # (n,) int64
+    track_ids: np.ndarray  # (n,) int64
+    label_names: list[str]
+
+    def __len__(self) -> int:
+        return len(self.patches)
+
+    def subset(self, mask: np.ndarray) -> PatchSet:
+        return PatchSet(self.patches[mask], self.labels[mask], self.track_ids[mask], self.label_names)
+
+
+def synth_corpus(
+    n_tracks: int, duration: float = 30.0, seed: int = 0, progress: bool = True
+) -> PatchSet:
+    """`n_tracks` synthesized tracks, styles in turn, each cut into 0.96 s patches."""
+    all_patches, labels, ids = [], [], []
+    for i in tqdm(range(n_tracks), desc="synthesizing", unit="track", disable=not progress):
+        style = STYLES[i % len(STYLES)]
+        y, _ = synth_track(seed * 100_003 + i, duration, style)
+        p, _ = audio_patches(y)
+        all_patches.append(p)
+        labels += [STYLES.index(style)] * len(p)
+        ids += [i] * len(p)
+    return PatchSet(
+        np.concatenate(all_patches).astype(np.float32),
+        np.asarray(labels, dtype=np.int64),
+        np.asarray(ids, dtype=np.int64),
+        list(STYLES),
+    )
+
+
+def split_tracks(
+    track_ids: np.ndarray, fractions=(0.9, 0.05, 0.05), seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Boolean masks (train, val, test) splitting by track, seeded; val and test get ≥ 1 track."""
+    tracks = np.unique(track_ids)
+    rng = np.random.default_rng(seed)
+    rng.shuffle(tracks)
+    n = len(tracks)
+    n_val = max(1, round(fractions[1] * n)) if n >= 3 else 0
+    n_test = max(1, round(fractions[2] * n)) if n >= 3 else 0
+    val, test = tracks[:n_val], tracks[n_val : n_val + n_test]
+    train = tracks[n_val + n_test :]
+    return np.isin(track_ids, train), np.isin(track_ids, val), np.isin(track_ids, test)
