@@ -8,7 +8,7 @@ import subprocess
 import numpy as np
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line
+from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line, probe
 
 SAMPLE_RATE = 44100
 
@@ -19,7 +19,7 @@ def load_audio(
     start: float = 0.0,
     duration: float | None = None,
 ) -> np.ndarray:
-    """Decode `path` to a mono float32 array at `sr` Hz (channels averaged by ffmpeg)."""
+    """Decode `path` to a mono float32 array at `sr` Hz; channels are averaged, as librosa does."""
     path = os.fspath(path)
     if not os.path.exists(path):
         raise DeepvizError("no such file", path)
@@ -29,20 +29,25 @@ def load_audio(
         raise DeepvizError("permission denied", path)
     if os.path.getsize(path) == 0:
         raise DeepvizError("file is empty", path)
+    channels = probe(path).channels  # None for an unknown layout: then ffmpeg downmixes
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
     if start:
         cmd += ["-ss", f"{start:.6f}"]
     cmd += ["-i", path]
     if duration is not None:
         cmd += ["-t", f"{duration:.6f}"]
-    cmd += ["-map", "0:a:0", "-vn", "-ac", "1", "-ar", str(sr), "-f", "f32le", "pipe:1"]
+    cmd += ["-map", "0:a:0", "-vn", "-ac", str(channels or 1), "-ar", str(sr)]
+    cmd += ["-f", "f32le", "pipe:1"]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:
         err = proc.stderr.decode(errors="replace")
         if "matches no streams" in err or "does not contain any stream" in err:
             raise DeepvizError("no audio stream in this file", path)
         raise DeepvizError(f"cannot decode audio ({last_error_line(err)})", path)
-    y = np.frombuffer(proc.stdout, dtype="<f4").astype(np.float32, copy=True)
+    y = np.frombuffer(proc.stdout, dtype="<f4")
+    if channels and channels > 1:
+        y = y[: len(y) - len(y) % channels].reshape(-1, channels).mean(axis=1)
+    y = y.astype(np.float32, copy=True)
     if y.size == 0:
         raise DeepvizError("no audio samples decoded (empty or silent stream)", path)
     if not np.isfinite(y).all():

@@ -17,6 +17,7 @@ from torch import nn
 
 from deepviz.errors import DeepvizError
 from deepviz.extract import features as F
+from deepviz.fileio import atomic_path
 
 FORMAT = "deepviz-checkpoint"
 FORMAT_VERSION = 1
@@ -113,13 +114,8 @@ def save_checkpoint(ckpt: Checkpoint, path: str | os.PathLike) -> None:
     tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in ckpt.state_dict.items()}
     tensors["scaler.offset"] = torch.from_numpy(np.ascontiguousarray(ckpt.scaler.offset))
     tensors["scaler.scale"] = torch.from_numpy(np.ascontiguousarray(ckpt.scaler.scale))
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
+    with atomic_path(path) as tmp:
         save_file(tensors, str(tmp), metadata={"deepviz": json.dumps(ckpt.config_json())})
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def load_checkpoint(path: str | os.PathLike) -> Checkpoint:

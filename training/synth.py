@@ -157,3 +157,18 @@ def fade(y: np.ndarray, seconds: float = 0.5, sr: int = SR) -> np.ndarray:
     y[:k] *= ramp
     y[len(y) - k :] *= ramp[::-1]
     return y
+
+
+def demo_mix(seed: int = 2026, sr: int = SR) -> np.ndarray:
+    """The bundled demo track: ambient intro, electronic middle, rock ending, crossfaded (30 s)."""
+    parts = [("ambient", 8.0), ("electronic", 14.0), ("rock", 9.0)]
+    xfade = int(0.5 * sr)
+    out = np.zeros(0, dtype=np.float32)
+    for i, (style, seconds) in enumerate(parts):
+        y, _ = synth_track(seed + i, seconds, style, sr)
+        if out.size:
+            ramp = np.linspace(0.0, 1.0, xfade, dtype=np.float32)
+            y[:xfade] = y[:xfade] * ramp + out[-xfade:] * ramp[::-1]
+            out = out[:-xfade]
+        out = np.concatenate([out, y])
+    return fade(out, 0.3, sr)

@@ -1,0 +1,49 @@
+# deepviz — `make demo` and `make test` work on a fresh machine; both are quick once .venv exists.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
+BASE   := $(VENV)/.stamp-base
+DEV    := $(VENV)/.stamp-dev
+
+.PHONY: demo test test-fast bench lint format default-model clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# torch 2.14.1 / torchvision 0.29.1 are pinned by the install; on our machines pip takes them from disk.
+$(BASE): pyproject.toml | $(PY)
+	$(PIP) "torch==2.14.1" "torchvision==0.29.1"
+	$(PIP) -e .
+	@touch $@
+
+$(DEV): $(BASE) pyproject.toml
+	$(PIP) -e ".[dev]"
+	@touch $@
+
+demo: $(BASE)
+	$(VENV)/bin/deepviz demo -o demo.mp4 -y
+
+test: $(DEV)
+	$(PY) -m pytest
+
+test-fast: $(DEV)
+	$(PY) -m pytest -m "not slow"
+
+bench: $(DEV)
+	$(PY) -m deepviz.renderer.bench --out BENCHMARKS.md
+
+lint: $(DEV)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Reproduces the embedded default model (≈ 30 min on 2 CPU cores).
+default-model: $(BASE)
+	$(VENV)/bin/deepviz train --recipe default -o extract/weights/default.dvz
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo.mp4

@@ -1,0 +1,193 @@
+"""The `deepviz` command line."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from deepviz import __version__
+from deepviz.errors import DeepvizError
+
+SCENE_NAMES = ("real", "bar")
+MAPPINGS = ("deterministic", "random", "pca", "kmeans", "kmeans-pca")
+
+
+class DeepvizGroup(click.Group):
+    """Prints a DeepvizError as one line and exits 1; `--debug` shows the traceback instead."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DeepvizError as exc:
+            if ctx.meta.get("debug"):
+                raise
+            click.echo(f"deepviz: error: {exc}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            if ctx.meta.get("debug"):
+                raise
+            click.echo("deepviz: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=DeepvizGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="deepviz")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Turn music into visualization videos driven by deep-learning audio features.
+
+    \b
+    deepviz render song.mp3 -o song.mp4 --scene real --size 1280x720 --fps 30
+    deepviz render song.ogg -o bars.mp4 --scene bar --smoothing 0.3 --seed 7
+    deepviz demo                      # the bundled demo track → demo.mp4
+    """
+    ctx.meta["debug"] = debug
+    if not debug:
+        warnings.filterwarnings("ignore", category=UserWarning)
+
+
+def parse_size(ctx, param, value: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in value.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
+    if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
+        raise click.BadParameter(f"{value}: width and height must be even and 16–7680 × 16–4320")
+    return w, h
+
+
+def model_options(f):
+    f = click.option("--model", "model", default="default", show_default=True, metavar="NAME|FILE",
+                     help="Feature network: 'default' (embedded autoencoder) or a .dvz checkpoint.")(f)
+    f = click.option("--layer", default=None, help="Feature layer of a classifier (e.g. L15).")(f)
+    f = click.option("--device", default="auto", show_default=True,
+                     type=click.Choice(["auto", "cpu", "cuda"]), help="Where the network runs.")(f)
+    return f
+
+
+def mapping_options(f):
+    f = click.option("--mapping", "method", type=click.Choice(MAPPINGS), default="deterministic",
+                     show_default=True, help="I deterministic, II random, III pca, IV kmeans, "
+                     "V kmeans-pca.")(f)
+    f = click.option("--scaling", type=click.Choice(["standard", "minmax"]), default="standard",
+                     show_default=True, help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1].")(f)
+    f = click.option("--scale-by", type=click.Choice(["features", "across"]), default="features",
+                     show_default=True, help="One statistic per component, or one across all.")(f)
+    f = click.option("--clusters", default=10, show_default=True, type=click.IntRange(2, 1000),
+                     help="K-Means clusters (kmeans, kmeans-pca).")(f)
+    f = click.option("--fit", "fit_path", type=click.Path(dir_okay=False), default=None,
+                     help="A mapping fitted by `deepviz fit` (JSON) instead of fitting on the track.")(f)
+    f = click.option("--param-order", default=None, metavar="NAMES",
+                     help="Comma-separated parameter names: which parameter gets which component.")(f)
+    return f
+
+
+def timeline_options(f):
+    f = click.option("--fps", default=30.0, show_default=True, type=click.FloatRange(1, 240),
+                     help="Frames per second.")(f)
+    f = click.option("--smoothing", default=0.25, show_default=True,
+                     type=click.FloatRange(0, 1, max_open=True),
+                     help="EMA smoothing: share of the old value kept per 0.96 s segment (0 = off).")(f)
+    f = click.option("--seed", default=0, show_default=True, help="Seed for random choices.")(f)
+    return f
+
+
+def _curves(audio, scene, model, layer, device, method, scaling, scale_by, clusters, fit_path,
+            param_order, fps, smoothing, seed, quiet):
+    from deepviz.extract.extractor import FeatureExtractor
+    from deepviz.mapping import MappingOptions
+    from deepviz.renderer.plan import plan_curves
+    from deepviz.scenes import get_scene
+
+    scene_cls = get_scene(scene)
+    options = MappingOptions(method=method, scaling=scaling, scale_by=scale_by,
+                             n_clusters=clusters, seed=seed)
+    if not quiet:
+        click.echo(f"extracting features of {audio} …", err=True)
+    extractor = FeatureExtractor(model, device=device, layer=layer)
+    return plan_curves(audio, scene_cls, extractor, options, fps, smoothing, fit_path, param_order)
+
+
+@main.command()
+@click.argument("audio")
+@click.option("-o", "--output", default=None, metavar="FILE.mp4",
+              help="Output video [default: the audio's name with .mp4, in this folder].")
+@click.option("--scene", type=click.Choice(SCENE_NAMES), default="real", show_default=True)
+@click.option("--size", default="1280x720", show_default=True, callback=parse_size,
+              help="WIDTHxHEIGHT (even numbers).")
+@timeline_options
+@model_options
+@mapping_options
+@click.option("--start", default=0.0, show_default=True, type=click.FloatRange(0),
+              help="Render from this second of the track.")
+@click.option("--duration", default=None, type=click.FloatRange(0, min_open=True),
+              help="Render this many seconds [default: to the end].")
+@click.option("--crf", default=18, show_default=True, type=click.IntRange(0, 51),
+              help="x264 quality: lower is better and bigger.")
+@click.option("--preset", default="medium", show_default=True,
+              type=click.Choice(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
+                                 "slow", "slower", "veryslow"]), help="x264 speed preset.")
+@click.option("--samples", default=4, show_default=True, type=click.IntRange(1, 16),
+              help="Multisampling (anti-aliasing) samples.")
+@click.option("--dump-params", type=click.Path(dir_okay=False), default=None,
+              help="Also write the per-frame parameters the video uses (.csv or .json).")
+@click.option("-y", "--overwrite", is_flag=True, help="Replace the output if it exists.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+def render(audio, output, scene, size, fps, smoothing, seed, model, layer, device, method, scaling,
+           scale_by, clusters, fit_path, param_order, start, duration, crf, preset, samples,
+           dump_params, overwrite, quiet):
+    """Render AUDIO (any format ffmpeg reads) to an MP4 visualization with its sound."""
+    from deepviz.renderer.encoder import check_output_path
+    from deepviz.renderer.plan import write_curves
+    from deepviz.renderer.render import VideoOptions, frame_range, render_video
+
+    out = check_output_path(output or Path(audio).with_suffix(".mp4").name, overwrite)
+    if Path(out).resolve() == Path(audio).resolve():
+        raise DeepvizError("output would overwrite the input audio", out)
+    curves = _curves(audio, scene, model, layer, device, method, scaling, scale_by, clusters,
+                     fit_path, param_order, fps, smoothing, seed, quiet)
+    opts = VideoOptions(width=size[0], height=size[1], fps=fps, crf=crf, preset=preset,
+                        samples=samples, seed=seed, start=start, duration=duration)
+    if dump_params:
+        frames = frame_range(curves, start, duration)
+        write_curves(curves, dump_params, slice(frames.start, frames.stop))
+    render_video(curves, scene, audio, out, opts, quiet=quiet)
+    if not quiet:
+        click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@click.option("-o", "--output", default="demo.mp4", show_default=True)
+@click.option("--scene", type=click.Choice(SCENE_NAMES), default="real", show_default=True)
+@click.option("--size", default="1280x720", show_default=True, callback=parse_size)
+@click.option("--fps", default=30.0, show_default=True, type=click.FloatRange(1, 240))
+@click.option("--preset", default="veryfast", show_default=True)
+@click.option("-y", "--overwrite", is_flag=True, help="Replace the output if it exists.")
+@click.option("-q", "--quiet", is_flag=True)
+@click.pass_context
+def demo(ctx, output, scene, size, fps, preset, overwrite, quiet):
+    """Render the bundled demo track with the embedded default model."""
+    from deepviz.renderer.assets import demo_track
+
+    ctx.invoke(render, audio=str(demo_track()), output=output, scene=scene,
+               size=f"{size[0]}x{size[1]}", fps=fps, preset=preset, overwrite=overwrite,
+               quiet=quiet)
+
+
+@main.command()
+def scenes():
+    """List the scenes and their parameters (ranges, and priority from most to least dynamic)."""
+    from deepviz.scenes import SCENES
+
+    for name, cls in SCENES.items():
+        click.echo(f"{name}: {cls.description}")
+        for p in cls.params:
+            rank = cls.priority.index(p.name) + 1
+            unit = f" {p.unit}" if p.unit else ""
+            click.echo(f"  {p.name:<10} {p.low:g}–{p.high:g}{unit:<8} priority {rank:>2}  "
+                       f"{p.description}")
+        click.echo("")

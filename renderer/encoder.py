@@ -1,0 +1,114 @@
+"""An MP4 writer: raw RGB frames stream into ffmpeg's stdin; the result appears only when complete."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from deepviz.errors import DeepvizError
+from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line
+from deepviz.fileio import commit, temp_path_for
+
+PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
+
+
+def check_output_path(out: str | os.PathLike, overwrite: bool) -> Path:
+    """Fail early, before any work, if `out` cannot be written."""
+    out = Path(out)
+    if out.is_dir():
+        raise DeepvizError("is a folder; give a file name for the video", out)
+    if out.exists() and not overwrite:
+        raise DeepvizError("already exists (use -y/--overwrite to replace it)", out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise DeepvizError("the output folder does not exist", out)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DeepvizError("the output folder is not writable", out)
+    return out
+
+
+class VideoWriter:
+    """Context manager: `write(frame_bytes)` per frame; on success the temp file is renamed to `out`.
+
+    On any error or Ctrl-C ffmpeg is stopped and the temporary file removed: no partial output.
+    """
+
+    def __init__(
+        self,
+        out: str | os.PathLike,
+        width: int,
+        height: int,
+        fps: float,
+        audio: str | os.PathLike | None = None,
+        audio_start: float = 0.0,
+        audio_duration: float | None = None,
+        crf: int = 18,
+        preset: str = "medium",
+        codec: str = "libx264",
+        audio_bitrate: str = "192k",
+    ):
+        self.out = Path(out)
+        self.tmp = temp_path_for(self.out)
+        self.frame_bytes = width * height * 3
+        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:g}",
+               "-i", "pipe:0"]
+        if audio is not None:
+            if audio_start:
+                cmd += ["-ss", f"{audio_start:.6f}"]
+            if audio_duration is not None:
+                cmd += ["-t", f"{audio_duration:.6f}"]
+            cmd += ["-i", os.fspath(audio), "-map", "0:v:0", "-map", "1:a:0",
+                    "-c:a", "aac", "-b:a", audio_bitrate]
+        cmd += ["-c:v", codec, "-pix_fmt", "yuv420p"]
+        if codec.startswith("lib"):
+            cmd += ["-preset", preset, "-crf", str(crf)]
+        cmd += ["-movflags", "+faststart", "-f", "mp4", str(self.tmp)]
+        self._stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=self._stderr,
+                                     stdout=subprocess.DEVNULL)
+        self.frames = 0
+
+    def write(self, frame: bytes) -> None:
+        if len(frame) != self.frame_bytes:
+            raise ValueError(f"frame has {len(frame)} bytes, expected {self.frame_bytes}")
+        try:
+            self.proc.stdin.write(frame)
+        except (BrokenPipeError, OSError):
+            self.proc.wait()
+            raise DeepvizError(f"ffmpeg stopped: {self._error()}", self.out) from None
+        self.frames += 1
+
+    def _error(self) -> str:
+        self._stderr.seek(0)
+        return last_error_line(self._stderr.read().decode(errors="replace"))
+
+    def close(self) -> Path:
+        try:
+            self.proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+        if self.proc.wait() != 0:
+            raise DeepvizError(f"ffmpeg failed: {self._error()}", self.out)
+        commit(self.tmp, self.out)
+        return self.out
+
+    def abort(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> VideoWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.close()
+        finally:
+            if exc_type is not None or self.tmp.exists():
+                self.abort()
+            self._stderr.close()

@@ -1,0 +1,74 @@
+"""The render loop: per frame, update the scene, draw, and stream the pixels into the encoder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from deepviz.errors import DeepvizError
+from deepviz.mapping.timeline import frame_count
+from deepviz.renderer.encoder import VideoWriter
+from deepviz.renderer.plan import Curves
+from deepviz.scenes import create_context, get_scene
+
+
+@dataclass
+class VideoOptions:
+    width: int = 1280
+    height: int = 720
+    fps: float = 30.0
+    crf: int = 18
+    preset: str = "medium"
+    samples: int = 4
+    seed: int = 0
+    start: float = 0.0
+    duration: float | None = None
+
+
+def frame_range(curves: Curves, start: float, duration: float | None) -> range:
+    """The frames of the section [start, start + duration) of the track."""
+    first = int(round(start * curves.fps))
+    if start < 0 or first >= len(curves.values):
+        raise DeepvizError(f"--start {start:g}s is outside the track ({curves.duration:.2f}s)")
+    if duration is not None and duration <= 0:
+        raise DeepvizError(f"--duration must be positive, got {duration:g}")
+    n = len(curves.values) - first
+    if duration is not None:
+        n = min(n, frame_count(duration, curves.fps))
+    return range(first, first + n)
+
+
+def render_video(
+    curves: Curves,
+    scene_name: str,
+    audio_path: str | os.PathLike,
+    out: str | os.PathLike,
+    opts: VideoOptions,
+    quiet: bool = False,
+) -> Path:
+    """Render the frames of `curves` with scene `scene_name` into `out`, muxed with the audio."""
+    frames = frame_range(curves, opts.start, opts.duration)
+    dt = 1.0 / curves.fps
+    ctx = create_context()
+    scene = get_scene(scene_name)(ctx, opts.width, opts.height, samples=opts.samples, seed=opts.seed)
+    try:
+        for i in range(frames.start):  # replay state (e.g. the orbit angle) up to the section's start
+            scene.update(curves.values[i], dt if i else 0.0)
+        section = (frames.stop - frames.start) / curves.fps
+        with VideoWriter(out, opts.width, opts.height, curves.fps, audio=audio_path,
+                         audio_start=frames.start / curves.fps, audio_duration=section,
+                         crf=opts.crf, preset=opts.preset) as writer, tqdm(
+            total=len(frames), unit="frame", desc=f"rendering {Path(out).name}", disable=quiet,
+            dynamic_ncols=True,
+        ) as bar:
+            for i in frames:
+                scene.update(curves.values[i], dt if i else 0.0)
+                writer.write(scene.frame())
+                bar.update(1)
+    finally:
+        scene.release()
+        ctx.release()
+    return Path(out)

@@ -1,0 +1,50 @@
+"""Shared fixtures: short synthesized audio encoded by the real ffmpeg, and probing of outputs."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deepviz.extract.ffmpeg import ffmpeg_exe
+from deepviz.training.synth import synth_track
+
+SR = 44100
+
+
+def encode(y: np.ndarray, path: Path, sr: int = SR, channels: int = 1, args=()) -> Path:
+    """Write mono float32 `y` at `sr` to `path` with ffmpeg (format from the extension)."""
+    cmd = [ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "f32le", "-ar", str(sr), "-ac", "1",
+           "-i", "pipe:0", "-ac", str(channels), *args, str(path)]
+    subprocess.run(cmd, input=np.asarray(y, dtype="<f4").tobytes(), check=True)
+    return path
+
+
+def decode_frames(video: Path, width: int, height: int) -> np.ndarray:
+    """All frames of a video as (n, h, w, 3) uint8 (tests only use tiny videos)."""
+    out = subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(video), "-f", "rawvideo",
+                          "-pix_fmt", "rgb24", "pipe:1"], capture_output=True, check=True).stdout
+    return np.frombuffer(out, np.uint8).reshape(-1, height, width, 3)
+
+
+@pytest.fixture(scope="session")
+def music() -> np.ndarray:
+    """4 s of synthesized electronic music at 44.1 kHz."""
+    return synth_track(11, 4.0, "electronic")[0]
+
+
+@pytest.fixture(scope="session")
+def music_wav(tmp_path_factory, music) -> Path:
+    return encode(music, tmp_path_factory.mktemp("audio") / "music.wav")
+
+
+@pytest.fixture(scope="session")
+def music_mp3(tmp_path_factory, music) -> Path:
+    return encode(music, tmp_path_factory.mktemp("audio") / "music.mp3", channels=2)
+
+
+@pytest.fixture(scope="session")
+def silence_wav(tmp_path_factory) -> Path:
+    return encode(np.zeros(3 * SR, np.float32), tmp_path_factory.mktemp("audio") / "silence.wav")

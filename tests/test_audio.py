@@ -1,0 +1,70 @@
+"""Decoding through the imageio-ffmpeg binary: formats, rates, channel counts, and bad input."""
+
+import numpy as np
+import pytest
+from conftest import encode
+
+from deepviz.errors import DeepvizError
+from deepviz.extract.audio import load_audio
+from deepviz.extract.ffmpeg import probe
+from deepviz.training.synth import synth_track
+
+
+@pytest.mark.parametrize(
+    "name, sr, channels, args",
+    [
+        ("a.wav", 44100, 1, ()),
+        ("b.wav", 22050, 2, ()),
+        ("c.flac", 48000, 2, ()),
+        ("d.mp3", 32000, 2, ()),
+        ("e.ogg", 44100, 1, ("-c:a", "libvorbis")),
+        ("f.m4a", 48000, 6, ("-c:a", "aac")),
+    ],
+)
+def test_decodes_formats_rates_and_channels(tmp_path, name, sr, channels, args):
+    y, _ = synth_track(3, 2.0, "rock", sr=sr)
+    path = encode(y, tmp_path / name, sr=sr, channels=channels, args=args)
+    info = probe(path)
+    assert info.sample_rate == sr and info.channels == channels
+    out = load_audio(path)
+    assert out.dtype == np.float32 and out.ndim == 1
+    assert abs(len(out) / 44100 - 2.0) < 0.06  # encoder padding of lossy codecs stays small
+    assert 0.05 < np.abs(out).max() <= 1.01
+
+
+def test_downmix_is_the_mean_of_channels(tmp_path):
+    t = np.arange(44100) / 44100
+    left = 0.5 * np.sin(2 * np.pi * 440 * t)
+    wav = tmp_path / "st.wav"
+    import subprocess
+
+    from deepviz.extract.ffmpeg import ffmpeg_exe
+
+    stereo = np.stack([left, np.zeros_like(left)], axis=1).astype("<f4")
+    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "f32le", "-ar", "44100", "-ac", "2",
+                    "-i", "pipe:0", str(wav)], input=stereo.tobytes(), check=True)
+    y = load_audio(wav)
+    assert abs(np.abs(y).max() - 0.25) < 0.02
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    "make, problem",
+    [
+        (lambda d: d / "missing.mp3", "no such file"),
+        (lambda d: _write(d / "empty.mp3", b""), "file is empty"),
+        (lambda d: _write(d / "notes.mp3", b"hello, not audio\n" * 20), "cannot decode audio"),
+        (lambda d: d, "is a folder"),
+    ],
+)
+def test_bad_input_names_the_file(tmp_path, make, problem):
+    path = make(tmp_path)
+    with pytest.raises(DeepvizError) as err:
+        load_audio(path)
+    assert problem in str(err.value)
+    assert str(path) in str(err.value)
+    assert "\n" not in str(err.value)
