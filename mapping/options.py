@@ -1,0 +1,64 @@
+"""Mapping options: which method, which scaling, and their validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from deepviz.errors import DeepvizError
+
+METHODS = ("deterministic", "random", "pca", "kmeans", "kmeans-pca")
+SCALINGS = ("standard", "minmax")
+SCALE_BY = ("features", "across")
+ACROSS_ONLY = ("pca", "kmeans-pca")  # scaling by features would destroy PCA's variance order
+
+
+def _choice(what: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise DeepvizError(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
+
+
+@dataclass
+class MappingOptions:
+    """The paper's mapping choices. `scale_by=None` means the method's own default.
+
+    For `pca` and `kmeans-pca` scaling is always across components: asking for `features`
+    switches to `across` and adds a line to `warnings` (for the caller to print).
+    """
+
+    method: str = "deterministic"
+    scaling: str = "standard"
+    scale_by: str | None = "features"
+    n_clusters: int = 10
+    seed: int = 0
+    warnings: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _choice("mapping method", self.method, METHODS)
+        _choice("scaling", self.scaling, SCALINGS)
+        if self.scale_by is None:
+            self.scale_by = "across" if self.method in ACROSS_ONLY else "features"
+        _choice("scale-by", self.scale_by, SCALE_BY)
+        if self.method in ACROSS_ONLY and self.scale_by == "features":
+            self.scale_by = "across"
+            self.warnings.append(
+                f"--scale-by features does not apply to --mapping {self.method}: scaling by "
+                "features would undo the order of the components by variance; scaling across"
+            )
+        for name in ("n_clusters", "seed"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise DeepvizError(f"{name} must be an integer, got {value!r}")
+        if self.n_clusters < 1:
+            raise DeepvizError(f"the number of clusters must be at least 1, got {self.n_clusters}")
+        if not 0 <= self.seed < 2**32:
+            raise DeepvizError(f"the seed must be in [0, 2**32), got {self.seed}")
+
+    def to_dict(self) -> dict[str, object]:
+        """The five options as plain JSON values."""
+        return {
+            "method": self.method,
+            "scaling": self.scaling,
+            "scale_by": self.scale_by,
+            "n_clusters": self.n_clusters,
+            "seed": self.seed,
+        }
