@@ -60,6 +60,8 @@ class PaddedPCA(TransformerMixin, BaseEstimator):
         X = np.asarray(X, dtype=np.float64)
         k = min(self.n_components, X.shape[0] - 1, X.shape[1])
         self.pca_ = PCA(k, random_state=self.random_state).fit(X) if k >= 1 else None
+        if self.pca_ is not None:  # C order, as a loaded fit has: the same sums, to the last bit
+            self.pca_.components_ = np.ascontiguousarray(self.pca_.components_)
         self.n_features_in_ = X.shape[1]
         return self
 

@@ -12,7 +12,7 @@ SCALE_BY = ("features", "across")
 ACROSS_ONLY = ("pca", "kmeans-pca")  # scaling by features would destroy PCA's variance order
 
 
-def _choice(what: str, value: object, choices: tuple[str, ...]) -> None:
+def check_choice(what: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise DeepvizError(f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
 
@@ -33,11 +33,11 @@ class MappingOptions:
     warnings: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        _choice("mapping method", self.method, METHODS)
-        _choice("scaling", self.scaling, SCALINGS)
+        check_choice("mapping method", self.method, METHODS)
+        check_choice("scaling", self.scaling, SCALINGS)
         if self.scale_by is None:
             self.scale_by = "across" if self.method in ACROSS_ONLY else "features"
-        _choice("scale-by", self.scale_by, SCALE_BY)
+        check_choice("scale-by", self.scale_by, SCALE_BY)
         if self.method in ACROSS_ONLY and self.scale_by == "features":
             self.scale_by = "across"
             self.warnings.append(

@@ -1,0 +1,126 @@
+"""A mapping fitted on a reference set: fit, transform, save to and load from JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from deepviz.errors import DeepvizError
+from deepviz.fileio import atomic_path
+from deepviz.mapping.methods import build_mapping
+from deepviz.mapping.options import MappingOptions
+from deepviz.mapping.serialize import decode, encode
+
+FORMAT, VERSION = "deepviz-mapping", 1
+
+
+def check_features(features: np.ndarray, feature_dim: int | None = None) -> np.ndarray:
+    """(n, d) finite float64 features, n ≥ 1 (and d = `feature_dim` if given), or DeepvizError."""
+    X = np.asarray(features, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
+        raise DeepvizError(f"features must be a non-empty (segments, dim) array, got {X.shape}")
+    if feature_dim is not None and X.shape[1] != feature_dim:
+        raise DeepvizError(f"the mapping expects {feature_dim}-d features, got {X.shape[1]}-d")
+    if not np.isfinite(X).all():
+        raise DeepvizError("the features contain NaN or infinite values")
+    return X
+
+
+@dataclass
+class FittedMapping:
+    """A fitted Pipeline plus what it was fitted on (the feature model's id and size)."""
+
+    pipeline: Pipeline
+    options: MappingOptions
+    model_id: str
+    feature_dim: int
+    n_params: int = 10
+    path: str | None = None  # where it was loaded from, for messages
+
+    def transform(self, features: np.ndarray) -> np.ndarray:
+        """(n, feature_dim) features → (n, n_params) values in [0, 1]."""
+        return self.pipeline.transform(check_features(features, self.feature_dim))
+
+    def check(self, model_id: str, feature_dim: int, path: str | os.PathLike | None = None) -> None:
+        """Refuse features from another model or of another size than the fit's."""
+        if (model_id, feature_dim) != (self.model_id, self.feature_dim):
+            raise DeepvizError(
+                f"mapping fitted on {self.feature_dim}-d features of model {self.model_id!r}, "
+                f"but these are {feature_dim}-d features of model {model_id!r}; "
+                "fit a mapping for this model with `deepviz fit`",
+                path if path is not None else self.path,
+            )
+
+    def to_json(self) -> dict:
+        """The whole fit as plain JSON values."""
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "model_id": self.model_id,
+            "feature_dim": self.feature_dim,
+            "n_params": self.n_params,
+            "options": self.options.to_dict(),
+            "pipeline": encode(self.pipeline),
+        }
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the fit as JSON, atomically."""
+        text = json.dumps(self.to_json(), allow_nan=False)
+        try:
+            with atomic_path(path) as tmp:
+                Path(tmp).write_text(text + "\n", encoding="utf-8")
+        except OSError as e:
+            raise DeepvizError(f"cannot write the mapping file: {e.strerror}", path) from None
+
+
+def fit_mapping(
+    features: np.ndarray, options: MappingOptions, model_id: str, n_params: int = 10
+) -> FittedMapping:
+    """Fit the options' pipeline on (n_segments, d) reference features."""
+    X = check_features(features)
+    pipeline = build_mapping(options, n_params).fit(X)
+    return FittedMapping(pipeline, options, str(model_id), X.shape[1], n_params)
+
+
+def _structure(pipeline: Pipeline) -> list[tuple[str, str]]:
+    return [(name, type(step).__name__) for name, step in pipeline.steps]
+
+
+def load_mapping(path: str | os.PathLike) -> FittedMapping:
+    """Read a mapping written by `FittedMapping.save`; anything else → DeepvizError, unexecuted."""
+    try:
+        data = json.loads(Path(path).read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise DeepvizError("no such mapping file", path) from None
+    except OSError as e:
+        raise DeepvizError(f"cannot read the mapping file: {e.strerror}", path) from None
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise DeepvizError(
+            "not a deepviz mapping file (expected JSON from `deepviz fit`)", path
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DeepvizError("not a deepviz mapping file (no 'deepviz-mapping' format tag)", path)
+    if data.get("version") != VERSION:
+        raise DeepvizError(f"unsupported mapping file version {data.get('version')!r}", path)
+    try:
+        options = MappingOptions(**data["options"])
+        n_params = int(data["n_params"])
+        pipeline = decode(data["pipeline"])
+        if not isinstance(pipeline, Pipeline) or _structure(pipeline) != _structure(
+            build_mapping(options, n_params)
+        ):
+            raise ValueError("the pipeline does not match the options")
+        fitted = FittedMapping(
+            pipeline, options, str(data["model_id"]), int(data["feature_dim"]), n_params
+        )
+    except DeepvizError as e:
+        raise DeepvizError(f"corrupt mapping file: {e.problem}", path) from None
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise DeepvizError(f"corrupt mapping file: {e}", path) from None
+    fitted.path = os.fspath(path)
+    return fitted
