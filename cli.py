@@ -31,6 +31,12 @@ class DeepvizGroup(click.Group):
                 raise
             click.echo("deepviz: interrupted", err=True)
             sys.exit(130)
+        except OSError as exc:  # a file system refusal we did not foresee: still one line
+            if ctx.meta.get("debug"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"deepviz: error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=DeepvizGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,8 +81,9 @@ def mapping_options(f):
                      "V kmeans-pca.")(f)
     f = click.option("--scaling", type=click.Choice(["standard", "minmax"]), default="standard",
                      show_default=True, help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1].")(f)
-    f = click.option("--scale-by", type=click.Choice(["features", "across"]), default="features",
-                     show_default=True, help="One statistic per component, or one across all.")(f)
+    f = click.option("--scale-by", type=click.Choice(["features", "across"]), default=None,
+                     help="One statistic per component, or one across all [default: across for "
+                     "pca and kmeans-pca, features otherwise].")(f)
     f = click.option("--clusters", default=10, show_default=True, type=click.IntRange(2, 1000),
                      help="K-Means clusters (kmeans, kmeans-pca).")(f)
     f = click.option("--fit", "fit_path", type=click.Path(dir_okay=False), default=None,
@@ -98,6 +105,7 @@ def timeline_options(f):
 
 def _curves(audio, scene, model, layer, device, method, scaling, scale_by, clusters, fit_path,
             param_order, fps, smoothing, seed, quiet):
+    from deepviz.extract.audio import load_audio
     from deepviz.extract.extractor import FeatureExtractor
     from deepviz.mapping import MappingOptions
     from deepviz.renderer.plan import plan_curves
@@ -106,10 +114,15 @@ def _curves(audio, scene, model, layer, device, method, scaling, scale_by, clust
     scene_cls = get_scene(scene)
     options = MappingOptions(method=method, scaling=scaling, scale_by=scale_by,
                              n_clusters=clusters, seed=seed)
-    if not quiet:
-        click.echo(f"extracting features of {audio} …", err=True)
     extractor = FeatureExtractor(model, device=device, layer=layer)
-    return plan_curves(audio, scene_cls, extractor, options, fps, smoothing, fit_path, param_order)
+    y = load_audio(audio)
+    for note in options.warnings:
+        click.echo(f"deepviz: note: {note}", err=True)
+    if not quiet:
+        minutes, seconds = divmod(len(y) / 44100, 60)
+        click.echo(f"{audio}: {int(minutes)}:{seconds:04.1f}, extracting features with "
+                   f"{extractor.model_id} on {extractor.device.type} …", err=True)
+    return plan_curves(y, scene_cls, extractor, options, fps, smoothing, fit_path, param_order)
 
 
 @main.command()
@@ -141,13 +154,19 @@ def render(audio, output, scene, size, fps, smoothing, seed, model, layer, devic
            scale_by, clusters, fit_path, param_order, start, duration, crf, preset, samples,
            dump_params, overwrite, quiet):
     """Render AUDIO (any format ffmpeg reads) to an MP4 visualization with its sound."""
+    from deepviz.extract.audio import check_input_file
     from deepviz.renderer.encoder import check_output_path
-    from deepviz.renderer.plan import write_curves
-    from deepviz.renderer.render import VideoOptions, frame_range, render_video
 
+    check_input_file(audio)
     out = check_output_path(output or Path(audio).with_suffix(".mp4").name, overwrite)
     if Path(out).resolve() == Path(audio).resolve():
         raise DeepvizError("output would overwrite the input audio", out)
+
+    from deepviz.renderer.plan import write_curves
+    from deepviz.renderer.render import VideoOptions, frame_range, render_video
+    from deepviz.scenes import create_context
+
+    gl = create_context()  # before the slow part: no EGL is an error at once
     curves = _curves(audio, scene, model, layer, device, method, scaling, scale_by, clusters,
                      fit_path, param_order, fps, smoothing, seed, quiet)
     opts = VideoOptions(width=size[0], height=size[1], fps=fps, crf=crf, preset=preset,
@@ -155,7 +174,7 @@ def render(audio, output, scene, size, fps, smoothing, seed, model, layer, devic
     if dump_params:
         frames = frame_range(curves, start, duration)
         write_curves(curves, dump_params, slice(frames.start, frames.stop))
-    render_video(curves, scene, audio, out, opts, quiet=quiet)
+    render_video(curves, scene, audio, out, opts, quiet=quiet, ctx=gl)
     if not quiet:
         click.echo(f"wrote {out}", err=True)
 
@@ -191,3 +210,120 @@ def scenes():
             click.echo(f"  {p.name:<10} {p.low:g}–{p.high:g}{unit:<8} priority {rank:>2}  "
                        f"{p.description}")
         click.echo("")
+
+
+AUDIO_EXTENSIONS = {".mp3", ".wav", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".wma",
+                    ".aif", ".aiff", ".mka", ".webm", ".mp4"}
+
+
+def audio_files(inputs: tuple[str, ...]) -> list[Path]:
+    """Files named directly, plus the audio files found (recursively) in named folders."""
+    files: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*")
+                           if p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file())
+            if not found:
+                raise DeepvizError("no audio files in this folder", path)
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            raise DeepvizError("no such file or folder", path)
+    return files
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, metavar="FILE.json", help="Where to save the fit.")
+@model_options
+@click.option("--mapping", "method", type=click.Choice(MAPPINGS), default="kmeans-pca",
+              show_default=True)
+@click.option("--scaling", type=click.Choice(["standard", "minmax"]), default="standard",
+              show_default=True)
+@click.option("--scale-by", type=click.Choice(["features", "across"]), default=None,
+              help="[default: across for pca and kmeans-pca, features otherwise]")
+@click.option("--clusters", default=10, show_default=True, type=click.IntRange(2, 1000))
+@click.option("--seed", default=0, show_default=True)
+@click.option("-y", "--overwrite", is_flag=True)
+@click.option("-q", "--quiet", is_flag=True)
+def fit(inputs, output, model, layer, device, method, scaling, scale_by, clusters, seed, overwrite,
+        quiet):
+    """Fit a mapping on all segments of many files/folders (a reference set) and save it as JSON.
+
+    \b
+    deepviz fit ./Rock ./Electronic -o reference.json --mapping kmeans-pca
+    deepviz render song.mp3 -o song.mp4 --fit reference.json
+    """
+    import numpy as np
+    from tqdm import tqdm
+
+    from deepviz.extract.extractor import FeatureExtractor
+    from deepviz.mapping import MappingOptions, fit_mapping
+
+    out = Path(output)
+    if out.exists() and not overwrite:
+        raise DeepvizError("already exists (use -y/--overwrite to replace it)", out)
+    options = MappingOptions(method=method, scaling=scaling, scale_by=scale_by,
+                             n_clusters=clusters, seed=seed)
+    for note in options.warnings:
+        click.echo(f"deepviz: note: {note}", err=True)
+    files = audio_files(inputs)
+    extractor = FeatureExtractor(model, device=device, layer=layer)
+    chunks, skipped = [], []
+    for path in tqdm(files, desc="extracting", unit="file", disable=quiet):
+        try:
+            chunks.append(extractor.extract(path).values)
+        except DeepvizError as exc:
+            skipped.append(str(exc))
+    for line in skipped:
+        click.echo(f"deepviz: skipped {line}", err=True)
+    if not chunks:
+        raise DeepvizError("none of the inputs could be decoded")
+    features = np.concatenate(chunks)
+    fitted = fit_mapping(features, options, extractor.model_id)
+    fitted.save(out)
+    if not quiet:
+        click.echo(f"fitted {method} on {len(features)} segments of {len(chunks)} files → {out}",
+                   err=True)
+
+
+@main.command()
+@click.argument("audio")
+@click.option("-o", "--output", default=None, metavar="FILE.csv|json",
+              help="Per-frame parameter curves (CSV: frame,time,<names>; or JSON).")
+@click.option("--scene", type=click.Choice(SCENE_NAMES), default="real", show_default=True,
+              help="Whose parameter names and priority to use.")
+@timeline_options
+@model_options
+@mapping_options
+@click.option("--stats", is_flag=True, help="Print each parameter's mean and std.")
+@click.option("-y", "--overwrite", is_flag=True)
+@click.option("-q", "--quiet", is_flag=True)
+def params(audio, output, scene, fps, smoothing, seed, model, layer, device, method, scaling,
+           scale_by, clusters, fit_path, param_order, stats, overwrite, quiet):
+    """Write the per-frame parameter curves of AUDIO (after interpolation and smoothing), no video.
+
+    These are the values a render draws; import them into Blender or After Effects.
+    """
+    from deepviz.mapping import curve_stats
+    from deepviz.renderer.plan import write_curves
+
+    if output is None and not stats:
+        raise DeepvizError("nothing to do: give -o FILE.csv|json and/or --stats")
+    if output and Path(output).exists() and not overwrite:
+        raise DeepvizError("already exists (use -y/--overwrite to replace it)", output)
+    if output and Path(output).suffix.lower() not in (".csv", ".json"):
+        raise DeepvizError("unknown curve file type (use .csv or .json)", output)
+    curves = _curves(audio, scene, model, layer, device, method, scaling, scale_by, clusters,
+                     fit_path, param_order, fps, smoothing, seed, quiet)
+    if output:
+        write_curves(curves, output)
+        if not quiet:
+            click.echo(f"wrote {len(curves.values)} frames × {len(curves.names)} parameters → "
+                       f"{output}", err=True)
+    if stats:
+        click.echo(f"{'parameter':<12}{'mean':>8}{'std':>8}")
+        for row in curve_stats(curves.values, curves.names):
+            click.echo(f"{row['name']:<12}{row['mean']:>8.3f}{row['std']:>8.3f}")

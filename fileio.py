@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from deepviz.errors import DeepvizError
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -18,8 +20,11 @@ def _umask() -> int:
 def temp_path_for(path: str | os.PathLike) -> Path:
     """A new empty temporary file in `path`'s folder, named after it (hidden, `.part`)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
-                               dir=path.parent if str(path.parent) else ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
+                                   dir=path.parent if str(path.parent) else ".")
+    except OSError as exc:
+        raise DeepvizError(f"cannot write in this folder ({exc.strerror or exc})", path) from None
     os.close(fd)
     return Path(tmp)
 

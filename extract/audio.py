@@ -13,13 +13,8 @@ from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line, probe
 SAMPLE_RATE = 44100
 
 
-def load_audio(
-    path: str | os.PathLike,
-    sr: int = SAMPLE_RATE,
-    start: float = 0.0,
-    duration: float | None = None,
-) -> np.ndarray:
-    """Decode `path` to a mono float32 array at `sr` Hz; channels are averaged, as librosa does."""
+def check_input_file(path: str | os.PathLike) -> str:
+    """Cheap checks before any decoding: the file exists, is a readable, non-empty file."""
     path = os.fspath(path)
     if not os.path.exists(path):
         raise DeepvizError("no such file", path)
@@ -29,6 +24,17 @@ def load_audio(
         raise DeepvizError("permission denied", path)
     if os.path.getsize(path) == 0:
         raise DeepvizError("file is empty", path)
+    return path
+
+
+def load_audio(
+    path: str | os.PathLike,
+    sr: int = SAMPLE_RATE,
+    start: float = 0.0,
+    duration: float | None = None,
+) -> np.ndarray:
+    """Decode `path` to a mono float32 array at `sr` Hz; channels are averaged, as librosa does."""
+    path = check_input_file(path)
     channels = probe(path).channels  # None for an unknown layout: then ffmpeg downmixes
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
     if start:

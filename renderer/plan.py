@@ -55,7 +55,7 @@ def segment_parameters(
 
 
 def plan_curves(
-    audio_path: str | os.PathLike,
+    audio: str | os.PathLike | np.ndarray,
     scene_cls: type[Scene],
     extractor: FeatureExtractor,
     options: MappingOptions,
@@ -64,7 +64,7 @@ def plan_curves(
     fit_path: str | os.PathLike | None = None,
     param_order: str | None = None,
 ) -> Curves:
-    y = load_audio(audio_path)
+    y = audio if isinstance(audio, np.ndarray) else load_audio(audio)
     features = extractor.extract_audio(y)
     params = segment_parameters(features, scene_cls, options, fit_path, param_order)
     values = parameter_curves(params, features.anchors, features.duration, fps, smoothing)

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import moderngl
 from tqdm import tqdm
 
 from deepviz.errors import DeepvizError
@@ -48,11 +49,12 @@ def render_video(
     out: str | os.PathLike,
     opts: VideoOptions,
     quiet: bool = False,
+    ctx: moderngl.Context | None = None,
 ) -> Path:
     """Render the frames of `curves` with scene `scene_name` into `out`, muxed with the audio."""
     frames = frame_range(curves, opts.start, opts.duration)
     dt = 1.0 / curves.fps
-    ctx = create_context()
+    ctx = ctx or create_context()
     scene = get_scene(scene_name)(ctx, opts.width, opts.height, samples=opts.samples, seed=opts.seed)
     try:
         for i in range(frames.start):  # replay state (e.g. the orbit angle) up to the section's start

@@ -7,8 +7,21 @@ import moderngl
 from deepviz.errors import DeepvizError
 
 
+def _load_triton_first() -> None:
+    """Load triton's LLVM before Mesa's: the other way round the process crashes (segfault).
+
+    Mesa's llvmpipe and triton (which torch imports through torch._dynamo, e.g. via
+    torchvision.ops) each carry an LLVM; triton loaded after Mesa's has crashed every time here.
+    """
+    try:
+        import triton  # noqa: F401
+    except Exception:  # not installed (CPU-only torch) or broken: nothing to protect
+        pass
+
+
 def create_context() -> moderngl.Context:
     """A standalone OpenGL 3.3+ context on EGL, or a one-line error saying why there is none."""
+    _load_triton_first()
     try:
         return moderngl.create_standalone_context(backend="egl", require=330)
     except Exception as exc:

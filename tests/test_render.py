@@ -1,0 +1,180 @@
+"""End to end: audio file → MP4, probed and decoded with the real ffmpeg, rendered on real EGL."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from conftest import decode_frames, encode
+
+from deepviz.cli import main
+from deepviz.extract.ffmpeg import probe
+from deepviz.training.synth import synth_track
+
+W, H, FPS = 96, 64, 12
+SMALL = ["--size", f"{W}x{H}", "--fps", str(FPS), "--preset", "ultrafast", "--samples", "2", "-q"]
+
+
+def render(*args, expect: int = 0):
+    result = CliRunner().invoke(main, ["render", *map(str, args)])
+    assert result.exit_code == expect, result.output
+    return result
+
+
+@pytest.mark.parametrize("scene", ["bar", "real"])
+def test_render_gives_h264_aac_mp4_as_long_as_the_audio(tmp_path, music_mp3, scene):
+    out = tmp_path / f"{scene}.mp4"
+    render(music_mp3, "-o", out, "--scene", scene, *SMALL)
+    info = probe(out)
+    assert (info.video_codec, info.audio_codec) == ("h264", "aac")
+    assert (info.width, info.height) == (W, H)
+    assert info.fps == FPS
+    frames = decode_frames(out, W, H)
+    assert abs(len(frames) / FPS - 4.0) <= 1 / FPS
+    assert abs(info.duration - 4.0) <= 1 / FPS + 0.05  # container duration includes AAC priming
+    # the picture moves with the music, to the very end
+    diffs = np.abs(np.diff(frames.astype(np.int16), axis=0)).mean(axis=(1, 2, 3))
+    assert (diffs > 0).mean() > 0.8
+    assert diffs[-3:].max() > 0
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".")]  # no temp file left
+
+
+def test_constant_audio_gives_a_still_picture(tmp_path, silence_wav):
+    out = tmp_path / "still.mp4"
+    render(silence_wav, "-o", out, "--scene", "bar", *SMALL, "--crf", "0")
+    frames = decode_frames(out, W, H)
+    assert np.abs(frames.astype(np.int16) - frames[0]).max() == 0
+
+
+def test_same_seed_same_frames_and_sections_match(tmp_path, music_wav):
+    a, b, c = tmp_path / "a.mp4", tmp_path / "b.mp4", tmp_path / "c.mp4"
+    opts = ["--scene", "real", "--seed", "7", "--smoothing", "0.3", "--crf", "0"]
+    render(music_wav, "-o", a, *SMALL, *opts)
+    render(music_wav, "-o", b, *SMALL, *opts)
+    fa, fb = decode_frames(a, W, H), decode_frames(b, W, H)
+    np.testing.assert_array_equal(fa, fb)
+    render(music_wav, "-o", c, *SMALL, *opts, "--start", "1.5", "--duration", "1")
+    fc = decode_frames(c, W, H)
+    assert len(fc) == FPS
+    first = int(1.5 * FPS)
+    assert np.abs(fc.astype(np.int16) - fa[first : first + FPS]).max() <= 3  # lossless-ish crf 0
+    assert abs(probe(c).duration - 1.0) < 0.1
+
+
+def test_short_audio_still_renders(tmp_path):
+    y, _ = synth_track(5, 0.4, "rock")
+    wav = encode(y, tmp_path / "short.wav")
+    out = tmp_path / "short.mp4"
+    render(wav, "-o", out, "--scene", "bar", *SMALL)
+    frames = decode_frames(out, W, H)
+    assert abs(len(frames) - round(0.4 * FPS)) <= 1
+
+
+def test_dump_params_match_the_rendered_frames(tmp_path, music_wav):
+    out, csv = tmp_path / "p.mp4", tmp_path / "p.csv"
+    render(music_wav, "-o", out, "--scene", "bar", *SMALL, "--dump-params", csv)
+    rows = np.loadtxt(csv, delimiter=",", skiprows=1)
+    assert rows.shape == (len(decode_frames(out, W, H)), 12)
+    assert rows[:, 2:].min() >= 0 and rows[:, 2:].max() <= 1
+    header = csv.read_text().splitlines()[0].split(",")
+    assert header[:2] == ["frame", "time"] and len(header) == 12
+
+
+def test_refuses_to_overwrite_without_y(tmp_path, music_wav):
+    out = tmp_path / "exists.mp4"
+    out.write_bytes(b"keep me")
+    result = render(music_wav, "-o", out, *SMALL, expect=1)
+    assert "already exists" in result.output and str(out) in result.output
+    assert out.read_bytes() == b"keep me"
+
+
+def _cli_inproc(*args):
+    """The CLI in this process (fast); same exit code and stderr as the console script."""
+    result = CliRunner().invoke(main, list(map(str, args)))
+    result.returncode = result.exit_code
+    return result
+
+
+def test_console_script_error_has_no_traceback(tmp_path):
+    proc = _cli("render", tmp_path / "missing.ogg", "-o", tmp_path / "o.mp4")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"deepviz: error: {tmp_path / 'missing.ogg'}: no such file"
+
+
+def _cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "deepviz", *map(str, args)], capture_output=True,
+                          text=True, env=env)
+
+
+@pytest.mark.parametrize(
+    "make_input, problem",
+    [
+        (lambda d: d / "nope.mp3", "no such file"),
+        (lambda d: _write(d / "empty.wav", b""), "file is empty"),
+        (lambda d: _write(d / "text.mp3", b"just some text\n" * 40), "cannot decode audio"),
+    ],
+)
+def test_bad_input_one_line_error_and_no_output(tmp_path, make_input, problem):
+    src = make_input(tmp_path)
+    out = tmp_path / "out.mp4"
+    proc = _cli_inproc("render", src, "-o", out, *SMALL)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and problem in lines[0] and str(src) in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() and sorted(os.listdir(tmp_path)) == sorted(
+        p for p in os.listdir(tmp_path) if not p.startswith(".")
+    )
+
+
+@pytest.mark.parametrize(
+    "target, problem",
+    [
+        (lambda d: d / "missing-folder" / "o.mp4", "output folder does not exist"),
+        (lambda d: d, "is a folder"),
+        (lambda d: "/proc/deepviz-test.mp4", "/proc/deepviz-test.mp4: cannot write"),
+    ],
+)
+def test_unwritable_output(tmp_path, music_wav, target, problem):
+    proc = _cli_inproc("render", music_wav, "-o", target(tmp_path), *SMALL)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and problem in lines[0], proc.stderr
+
+
+def test_no_egl_is_a_clear_error(tmp_path, music_wav):
+    env = dict(os.environ, __EGL_VENDOR_LIBRARY_FILENAMES="/nonexistent.json",
+               __EGL_VENDOR_LIBRARY_DIRS="/nonexistent")
+    out = tmp_path / "o.mp4"
+    proc = _cli("render", music_wav, "-o", out, *SMALL, env=env)
+    assert proc.returncode == 1, proc.stderr
+    assert "EGL" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not out.exists() and not os.listdir(tmp_path)
+
+
+@pytest.mark.slow
+def test_ctrl_c_leaves_no_partial_file(tmp_path):
+    y, _ = synth_track(9, 20.0, "electronic")
+    wav = encode(y, tmp_path / "long.wav")
+    out = tmp_path / "long.mp4"
+    proc = subprocess.Popen([sys.executable, "-m", "deepviz", "render", str(wav), "-o", str(out),
+                             "--size", "320x180", "--fps", "30", "--scene", "real"],
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(p.startswith(".long.") for p in os.listdir(tmp_path)):
+        time.sleep(0.2)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    assert sorted(os.listdir(tmp_path)) == ["long.wav"]
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
