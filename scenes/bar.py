@@ -1,0 +1,60 @@
+"""VIZ-BAR: 10 bars side by side, bar i's length = parameter i."""
+
+from __future__ import annotations
+
+import moderngl
+import numpy as np
+
+from deepviz.scenes.base import Param, Scene
+
+PEAK_HOLD = 0.35  # seconds a peak marker stays at its maximum
+PEAK_FALL = 0.6  # then falls at this many full lengths per second
+
+
+class BarScene(Scene):
+    """Ten rounded, palette-coloured bars with glow, a floor reflection and falling peak markers.
+
+    Priority is the natural order (bar0 first): the bars are interchangeable, so the most dynamic
+    feature component simply drives the leftmost bar.
+    """
+
+    name = "bar"
+    description = "10 bars side by side; bar i's length is parameter i"
+    params = tuple(
+        Param(f"bar{i}", f"length of bar {i}", 0.0, 1.0, "of full length") for i in range(10)
+    )
+    priority = tuple(f"bar{i}" for i in range(10))
+
+    def __init__(
+        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0
+    ):
+        # The shader antialiases its own edges analytically, so multisampling would only cost time.
+        super().__init__(ctx, width, height, 0, seed)
+        self.prog = ctx.program(
+            vertex_shader=self.shader_source("fullscreen.vert.glsl"),
+            fragment_shader=self.shader_source("bar.frag.glsl"),
+        )
+        self.vao = ctx.vertex_array(self.prog, [])
+        self.peaks = np.zeros(len(self.params), dtype=np.float32)
+        self.hold = np.zeros(len(self.params), dtype=np.float32)
+
+    def update(self, values: np.ndarray, dt: float) -> None:
+        """Take the values, and let the peak markers hold, then fall towards the bars."""
+        super().update(values, dt)
+        self.hold = np.maximum(self.hold - dt, 0.0)
+        falling = np.where(self.hold > 0.0, self.peaks, self.peaks - PEAK_FALL * dt)
+        new_peak = self.values >= falling
+        self.hold = np.where(new_peak, PEAK_HOLD, self.hold).astype(np.float32)
+        self.peaks = np.maximum(falling, self.values).astype(np.float32)
+
+    def draw(self) -> None:
+        self.ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        self.prog["u_resolution"].value = (float(self.width), float(self.height))
+        self.prog["u_values"].write(self.values.astype(np.float32).tobytes())
+        self.prog["u_peaks"].write(self.peaks.astype(np.float32).tobytes())
+        self.vao.render(moderngl.TRIANGLES, vertices=3)
+
+    def release(self) -> None:
+        self.vao.release()
+        self.prog.release()
+        super().release()

@@ -1,0 +1,249 @@
+"""VIZ-REAL: 26 disco balls around the origin under a smoky sky, seen by an orbiting camera."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import moderngl
+import numpy as np
+
+from deepviz.scenes.base import Param, Scene
+
+SKY_RADIUS = 80.0
+FOV_DEG = 40.0  # field of view across the shorter side of the frame
+NOISE_SIZE = 32  # lattice of the noise texture; must match noise.glsl
+ENV_SIZE = (256, 128)  # equirectangular sky that the balls reflect
+GL_SAMPLE_ALPHA_TO_COVERAGE = 0x809E
+START_ANGLE = 0.6  # radians: an oblique first view, so the grid never starts lined up
+
+
+def uv_sphere(segments: int, rings: int) -> tuple[np.ndarray, np.ndarray]:
+    """Unit UV sphere: vertices (n, 3) float32 (each is also its normal), outward CCW triangles."""
+    theta = np.linspace(0.0, math.pi, rings + 1)[:, None]  # from the north pole down
+    phi = np.linspace(0.0, 2.0 * math.pi, segments + 1)[None, :]
+    xyz = np.stack(
+        [
+            np.sin(theta) * np.cos(phi),
+            np.cos(theta) * np.ones_like(phi),
+            np.sin(theta) * np.sin(phi),
+        ],
+        axis=-1,
+    ).reshape(-1, 3)
+    a = (np.arange(rings)[:, None] * (segments + 1) + np.arange(segments)[None, :]).ravel()
+    b, c, d = a + segments + 1, a + 1, a + segments + 2
+    tris = np.stack([a, c, b, c, d, b], axis=-1).reshape(-1, 3)
+    return xyz.astype(np.float32), tris.astype(np.uint32)
+
+
+def enclosing_scale(vertices: np.ndarray, triangles: np.ndarray) -> float:
+    """Scale that makes a mesh inscribed in the unit sphere enclose it (1 / nearest face plane)."""
+    a, b, c = (vertices[triangles[:, k]].astype(np.float64) for k in range(3))
+    normal = np.cross(b - a, c - a)
+    area = np.linalg.norm(normal, axis=1)
+    keep = area > 1e-9
+    dist = np.abs(np.einsum("ij,ij->i", normal[keep], a[keep])) / area[keep]
+    return float(1.0 / dist.min())
+
+
+def grid_directions() -> np.ndarray:
+    """The 26 unit directions from the centre of a 3×3×3 grid to its other cells."""
+    cells = [c for c in itertools.product((-1, 0, 1), repeat=3) if any(c)]
+    dirs = np.array(cells, dtype=np.float32)
+    return dirs / np.linalg.norm(dirs, axis=1, keepdims=True)
+
+
+def unit(v: np.ndarray) -> tuple[float, ...]:
+    """v normalised, as a tuple for a uniform."""
+    return tuple(float(x) for x in v / np.linalg.norm(v))
+
+
+def look_at(eye: np.ndarray, target: np.ndarray, up: np.ndarray) -> np.ndarray:
+    """View matrix (row-major, column vectors)."""
+    f = (target - eye) / np.linalg.norm(target - eye)
+    s = np.cross(f, up)
+    s = s / np.linalg.norm(s)
+    m = np.identity(4)
+    m[0, :3], m[1, :3], m[2, :3] = s, np.cross(s, f), -f
+    m[:3, 3] = -m[:3, :3] @ eye
+    return m
+
+
+def perspective(fovy: float, aspect: float, near: float, far: float) -> np.ndarray:
+    """OpenGL projection matrix (row-major, column vectors); fovy in radians."""
+    f = 1.0 / math.tan(fovy / 2.0)
+    m = np.zeros((4, 4))
+    m[0, 0], m[1, 1] = f / aspect, f
+    m[2, 2], m[2, 3] = (far + near) / (near - far), 2.0 * far * near / (near - far)
+    m[3, 2] = -1.0
+    return m
+
+
+class RealScene(Scene):
+    """26 mirror-tiled disco balls on the directions of a 3×3×3 grid, a drifting smoky sky sphere,
+    two lights, and a camera orbiting the origin.
+
+    Priority (most to least dynamic feature component): sphere radius and distance first, since the
+    balls pulsing and breathing in and out reads as rhythm; then the sphere colour, which changes
+    only the balls; then the sky colour, which recolours the whole frame and flickers if it moves
+    fast; then the orbit speed (integrated into the angle, so a fast-changing speed only jerks
+    the orbit's pace) and last the camera height, which moves the whole view directly and is the
+    most dizzying when it changes fast.
+    """
+
+    name = "real"
+    description = "26 disco balls on a 3×3×3 grid's directions under a smoky sky, orbiting camera"
+    params = (
+        Param("sphR", "sphere colour, red"),
+        Param("sphG", "sphere colour, green"),
+        Param("sphB", "sphere colour, blue"),
+        Param("skyR", "sky colour, red"),
+        Param("skyG", "sky colour, green"),
+        Param("skyB", "sky colour, blue"),
+        Param("sphRad", "sphere radius", 0.15, 0.6, "units"),
+        Param("sphDist", "sphere distance from the centre", 1.0, 3.0, "units"),
+        Param("camSpeed", "camera orbit speed", 0.0, 1.5, "rad/s"),
+        Param("camHeight", "camera height", -2.5, 4.0, "units"),
+    )
+    priority = ("sphRad", "sphDist", "sphR", "sphG", "sphB", "skyR", "skyG", "skyB")
+    priority += ("camSpeed", "camHeight")
+
+    def __init__(
+        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0
+    ):
+        super().__init__(ctx, width, height, samples, seed)
+        rng = np.random.default_rng(seed)
+        self.seed_offset = tuple(float(x) for x in rng.uniform(0.0, NOISE_SIZE, 3))
+        lattice = rng.random((NOISE_SIZE,) * 3, dtype=np.float32)
+        phases = rng.random(26).astype(np.float32)
+        self.angle = START_ANGLE
+
+        noise = "#version 330\n" + self.shader_source("noise.glsl")
+        fullscreen = self.shader_source("fullscreen.vert.glsl")
+        self.disco = self._program("disco.vert.glsl", noise + self.shader_source("disco.frag.glsl"))
+        self.sky = self._program("sky.vert.glsl", noise + self.shader_source("sky.frag.glsl"))
+        self.env = ctx.program(
+            vertex_shader=fullscreen, fragment_shader=noise + self.shader_source("env.frag.glsl")
+        )
+        self.backdrop = self._program(fullscreen, self.shader_source("backdrop.frag.glsl"))
+
+        self.noise = ctx.texture3d((NOISE_SIZE,) * 3, 1, lattice.tobytes(), dtype="f4")
+        self.noise.repeat_x = self.noise.repeat_y = self.noise.repeat_z = True
+        self.env_tex = ctx.texture(ENV_SIZE, 4, dtype="f2")
+        self.env_tex.repeat_y = False
+        self.layer = ctx.texture(((width + 1) // 2, (height + 1) // 2), 4)
+        self.layer.repeat_x = self.layer.repeat_y = False
+        for tex in (self.noise, self.env_tex, self.layer):
+            tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self.env_fbo = ctx.framebuffer(color_attachments=[self.env_tex])
+        self.layer_fbo = ctx.framebuffer(color_attachments=[self.layer])
+
+        ball, ball_idx = uv_sphere(12, 6)  # a coarse proxy: the fragment shader ray-casts the ball
+        dome, dome_idx = uv_sphere(32, 16)
+        self.proxy_scale = enclosing_scale(ball, ball_idx)
+        instances = np.hstack([grid_directions(), phases[:, None]]).astype(np.float32)
+        self.buffers = [
+            ctx.buffer(x.tobytes()) for x in (ball, ball_idx, instances, dome, dome_idx)
+        ]
+        vb, ib, inst, dvb, dib = self.buffers
+        self.balls = ctx.vertex_array(
+            self.disco, [(vb, "3f", "in_pos"), (inst, "3f 1f/i", "in_dir", "in_phase")], ib
+        )
+        self.dome = ctx.vertex_array(self.sky, [(dvb, "3f", "in_pos")], dib)
+        self.env_vao = ctx.vertex_array(self.env, [])
+        self.backdrop_vao = ctx.vertex_array(self.backdrop, [])
+
+    def _program(self, vertex: str, fragment: str) -> moderngl.Program:
+        if vertex.endswith(".glsl"):
+            vertex = self.shader_source(vertex)
+        return self.ctx.program(vertex_shader=vertex, fragment_shader=fragment)
+
+    def update(self, values: np.ndarray, dt: float) -> None:
+        """Take the values and advance time and the orbit angle (angle += speed · dt)."""
+        super().update(values, dt)
+        self.angle = (self.angle + self.param(8) * dt) % (2.0 * math.pi)
+
+    def param(self, i: int) -> float:
+        """Parameter i in its real units."""
+        return self.params[i].value(self.values[i])
+
+    def eye(self) -> np.ndarray:
+        """Camera position: orbiting the origin, far enough to keep every ball in view."""
+        orbit = 2.7 * (self.param(7) + self.param(6)) + 2.0
+        return np.array([orbit * math.cos(self.angle), self.param(9), orbit * math.sin(self.angle)])
+
+    def draw(self) -> None:
+        ctx, w, h = self.ctx, self.width, self.height
+        fovy = math.radians(FOV_DEG)
+        if w < h:
+            fovy = 2.0 * math.atan(math.tan(fovy / 2.0) * h / w)
+        eye = self.eye()
+        view = look_at(eye, np.zeros(3), np.array([0.0, 1.0, 0.0]))
+        right, up, back = view[0, :3], view[1, :3], view[2, :3]  # camera axes in the world
+        viewproj = (perspective(fovy, w / h, 0.1, 2.0 * SKY_RADIUS) @ view).T.astype(np.float32)
+        shared = {
+            "u_sky": tuple(float(v) for v in self.values[3:6]),
+            "u_time": float(self.time),
+            "u_seed": self.seed_offset,
+            "u_noise": 0,
+            "u_env": 1,
+            "u_layer": 2,
+            "u_viewproj": viewproj.tobytes(),
+            "u_skyradius": SKY_RADIUS,
+            "u_color": tuple(float(v) for v in self.values[0:3]),
+            "u_eye": tuple(float(v) for v in eye),
+            "u_key": unit(-0.45 * right + 0.75 * up + 0.55 * back),
+            "u_rim": unit(0.6 * right + 0.35 * up - 0.7 * back),
+            "u_radius": self.param(6),
+            "u_dist": self.param(7),
+            "u_proxy": self.proxy_scale,
+            "u_pixangle": 2.0 * math.tan(fovy / 2.0) / h,
+        }
+        for prog in (self.disco, self.sky, self.env, self.backdrop):
+            self._set(prog, shared)
+        self.noise.use(0)
+        ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        # The sky twice: as an environment map for the reflections, and the sky sphere itself
+        # at half resolution (it is soft smoke), then put behind everything.
+        self.env_fbo.use()
+        self._set(self.env, {"u_resolution": tuple(float(x) for x in ENV_SIZE)})
+        self.env_vao.render(moderngl.TRIANGLES, vertices=3)
+        self.layer_fbo.use()
+        self.dome.render(moderngl.TRIANGLES)
+        self.fbo_msaa.use()
+        ctx.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
+        # The balls, their ray-cast edges antialiased through alpha to coverage; then the sky
+        # layer behind them (on the far plane: early depth test skips what the balls cover).
+        self.env_tex.use(1)
+        ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        ctx.enable_direct(GL_SAMPLE_ALPHA_TO_COVERAGE)
+        self.balls.render(moderngl.TRIANGLES, instances=26)
+        ctx.disable_direct(GL_SAMPLE_ALPHA_TO_COVERAGE)
+        ctx.disable(moderngl.CULL_FACE)
+        ctx.depth_func = "<="
+        ctx.depth_mask = False
+        self.layer.use(2)
+        self._set(self.backdrop, {"u_resolution": (float(w), float(h))})
+        self.backdrop_vao.render(moderngl.TRIANGLES, vertices=3)
+        ctx.depth_mask = True
+        ctx.depth_func = "<"
+        ctx.disable(moderngl.DEPTH_TEST)
+
+    @staticmethod
+    def _set(prog: moderngl.Program, uniforms: dict) -> None:
+        for key, value in uniforms.items():
+            if key not in prog:
+                continue
+            if isinstance(value, bytes):
+                prog[key].write(value)
+            else:
+                prog[key].value = value
+
+    def release(self) -> None:
+        for obj in (
+            self.balls, self.dome, self.env_vao, self.backdrop_vao,
+            self.disco, self.sky, self.env, self.backdrop,
+            self.env_fbo, self.layer_fbo, self.noise, self.env_tex, self.layer, *self.buffers,
+        ):  # fmt: skip
+            obj.release()
+        super().release()

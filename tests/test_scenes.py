@@ -1,0 +1,197 @@
+"""The two scenes on a real EGL context: parameters, geometry, colour, camera, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from deepviz.scenes import SCENES, create_context, get_scene
+from deepviz.scenes.bar import BarScene
+from deepviz.scenes.real import RealScene
+
+W, H = 160, 90
+DT = 1.0 / 30.0
+SKY = np.s_[:6]  # the top rows show sky only
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    context = create_context()
+    yield context
+    context.release()
+
+
+def render(scene, values, steps: int = 1) -> np.ndarray:
+    """Update `steps` times with the same values, then return the frame as (H, W, 3) uint8."""
+    for _ in range(steps):
+        scene.update(np.asarray(values, dtype=np.float32), DT)
+    data = scene.frame()
+    assert len(data) == scene.width * scene.height * 3
+    return np.frombuffer(data, dtype=np.uint8).reshape(scene.height, scene.width, 3)
+
+
+def fresh(ctx, cls, values, steps: int = 1, seed: int = 0, size=(W, H)) -> np.ndarray:
+    scene = cls(ctx, *size, seed=seed)
+    try:
+        return render(scene, values, steps)
+    finally:
+        scene.release()
+
+
+def lit(img: np.ndarray, threshold: float = 100.0) -> np.ndarray:
+    """Mask of bright pixels (luma above threshold)."""
+    return img.astype(np.float32) @ np.array([0.3, 0.59, 0.11], dtype=np.float32) > threshold
+
+
+def test_registry_names_the_two_scenes():
+    assert set(SCENES) == {"bar", "real"}
+    assert get_scene("bar") is BarScene and get_scene("real") is RealScene
+
+
+@pytest.mark.parametrize("cls", [BarScene, RealScene])
+def test_params_and_priority(cls):
+    names = cls.param_names()
+    assert len(names) == 10 and len(set(names)) == 10
+    assert all(n.isidentifier() for n in names)
+    assert sorted(cls.priority) == sorted(names)
+    assert all(p.low < p.high for p in cls.params)
+
+
+def test_real_params_follow_the_papers_order():
+    assert RealScene.param_names() == [
+        "sphR", "sphG", "sphB", "skyR", "skyG", "skyB",
+        "sphRad", "sphDist", "camSpeed", "camHeight",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("cls", [BarScene, RealScene])
+@pytest.mark.parametrize("level", [0.0, 1.0])
+def test_extremes_render_non_black_frames(ctx, cls, level):
+    img = fresh(ctx, cls, np.full(10, level))
+    assert img.mean() > 2.0 and img.max() > 80
+
+
+def test_bars_grow_with_their_values(ctx):
+    counts = [lit(fresh(ctx, BarScene, np.full(10, v))).sum() for v in (0.0, 0.5, 1.0)]
+    assert counts[0] < 0.2 * counts[1] and counts[1] < 0.7 * counts[2]
+
+
+@pytest.mark.parametrize("k", [0, 4, 9])
+def test_the_bar_at_one_is_the_tallest_column(ctx, k):
+    values = np.full(10, 0.3)
+    values[k] = 1.0
+    heights = lit(fresh(ctx, BarScene, values)).sum(axis=0)
+    x = int(np.argmax(heights))
+    slot = np.linspace(0.05 * W, 0.95 * W, 11)  # the bars span (about) the middle 90%
+    assert slot[k] - 2 <= x <= slot[k + 1] + 2
+    assert heights.max() > 2.5 * np.median(heights[heights > 0])
+
+
+def test_real_sky_colour_changes_the_background(ctx):
+    values = np.full(10, 0.5)
+    base = fresh(ctx, RealScene, values)
+    for channel in range(3):
+        more = values.copy()
+        more[3 + channel] = 1.0
+        img = fresh(ctx, RealScene, more)
+        delta = img[SKY].astype(float).mean(axis=(0, 1)) - base[SKY].mean(axis=(0, 1))
+        assert delta[channel] > 15
+        assert delta[channel] > 2.5 * np.delete(delta, channel).max()
+
+
+def test_real_sphere_colour_changes_only_the_spheres(ctx):
+    grey = np.full(10, 0.5)
+    red = grey.copy()
+    red[0:3] = (1.0, 0.0, 0.0)
+    a, b = fresh(ctx, RealScene, grey), fresh(ctx, RealScene, red)
+    changed = np.any(a != b, axis=2)
+    assert changed.mean() > 0.05  # the balls cover a good part of the frame
+    assert not changed[SKY].any()  # the sky is untouched
+    delta = (b.astype(float) - a)[changed].mean(axis=0)
+    assert delta[0] > 10 and delta[1] < -10 and delta[2] < -10
+
+
+@pytest.mark.parametrize("extreme", range(8))
+def test_real_balls_stay_in_view(ctx, extreme):
+    values = np.zeros(10)
+    values[0:3] = 1.0  # white balls under a black sky
+    values[6], values[7], values[9] = (extreme >> 2) & 1, (extreme >> 1) & 1, extreme & 1
+    img = fresh(ctx, RealScene, values)
+    bright = lit(img, 60.0)
+    assert bright.mean() > 0.01
+    edge = np.concatenate([bright[:2].ravel(), bright[-2:].ravel(), bright[:, :2].ravel()])
+    assert not edge.any()
+
+
+def test_orbit_angle_integrates_speed(ctx):
+    scene = RealScene(ctx, W, H)
+    try:
+        values = np.full(10, 0.5, dtype=np.float32)
+        speeds = [0.0, 1.0, 0.2, 1.0, 0.0]
+        expected = scene.angle
+        for s in speeds:
+            values[8] = s
+            scene.update(values, DT)
+            expected += RealScene.params[8].value(s) * DT
+        assert scene.angle == pytest.approx(expected)
+        before = scene.angle
+        values[8] = 1.0  # a jump in speed moves the camera by only speed · dt
+        scene.update(values, DT)
+        assert scene.angle - before == pytest.approx(RealScene.params[8].high * DT)
+    finally:
+        scene.release()
+
+
+def test_orbit_moves_the_view_only_with_speed(ctx):
+    def change(speed: float) -> float:
+        scene = RealScene(ctx, W, H)
+        try:
+            values = np.full(10, 0.5)
+            values[8] = speed
+            first = render(scene, values).astype(float)
+            return np.abs(render(scene, values, steps=30) - first).mean()
+        finally:
+            scene.release()
+
+    still, moving = change(0.0), change(1.0)
+    assert moving > 3.0 * still and moving > 10.0
+
+
+@pytest.mark.parametrize("cls", [BarScene, RealScene])
+def test_deterministic(ctx, cls):
+    rng = np.random.default_rng(7)
+    seq = rng.random((5, 10))
+
+    def run(seed: int) -> bytes:
+        scene = cls(ctx, W, H, seed=seed)
+        try:
+            for v in seq:
+                scene.update(v.astype(np.float32), DT)
+            return scene.frame()
+        finally:
+            scene.release()
+
+    assert run(0) == run(0)
+    if cls is RealScene:
+        assert run(0) != run(1)  # the seed moves the smoke
+
+
+def test_bar_peaks_hold_then_fall(ctx):
+    scene = BarScene(ctx, W, H)
+    try:
+        scene.update(np.ones(10, dtype=np.float32), DT)
+        zeros = np.zeros(10, dtype=np.float32)
+        scene.update(zeros, DT)
+        assert np.all(scene.peaks == 1.0)
+        for _ in range(60):
+            scene.update(zeros, DT)
+        assert np.all(scene.peaks < 0.5)
+    finally:
+        scene.release()
+
+
+def test_portrait_and_square_frames(ctx):
+    for size in [(90, 160), (96, 96)]:
+        for cls in (BarScene, RealScene):
+            img = fresh(ctx, cls, np.full(10, 0.7), size=size)
+            assert img.shape == (size[1], size[0], 3) and img.max() > 80
