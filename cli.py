@@ -103,8 +103,9 @@ def timeline_options(f):
     return f
 
 
-def _curves(audio, scene, model, layer, device, method, scaling, scale_by, clusters, fit_path,
-            param_order, fps, smoothing, seed, quiet):
+def _planner(scene, model, layer, device, method, scaling, scale_by, clusters, fit_path,
+             param_order, fps, smoothing, seed, quiet):
+    """A function audio path → Curves, with the feature network loaded once for many files."""
     from deepviz.extract.audio import load_audio
     from deepviz.extract.extractor import FeatureExtractor
     from deepviz.mapping import MappingOptions
@@ -115,20 +116,30 @@ def _curves(audio, scene, model, layer, device, method, scaling, scale_by, clust
     options = MappingOptions(method=method, scaling=scaling, scale_by=scale_by,
                              n_clusters=clusters, seed=seed)
     extractor = FeatureExtractor(model, device=device, layer=layer)
-    y = load_audio(audio)
     for note in options.warnings:
         click.echo(f"deepviz: note: {note}", err=True)
-    if not quiet:
-        minutes, seconds = divmod(len(y) / 44100, 60)
-        click.echo(f"{audio}: {int(minutes)}:{seconds:04.1f}, extracting features with "
-                   f"{extractor.model_id} on {extractor.device.type} …", err=True)
-    return plan_curves(y, scene_cls, extractor, options, fps, smoothing, fit_path, param_order)
+
+    def plan(audio):
+        y = load_audio(audio)
+        if not quiet:
+            minutes, seconds = divmod(len(y) / 44100, 60)
+            click.echo(f"{audio}: {int(minutes)}:{seconds:04.1f}, extracting features with "
+                       f"{extractor.model_id} on {extractor.device.type} …", err=True)
+        return plan_curves(y, scene_cls, extractor, options, fps, smoothing, fit_path,
+                           param_order)
+
+    return plan
+
+
+def _curves(audio, *args):
+    return _planner(*args)(audio)
 
 
 @main.command()
-@click.argument("audio")
-@click.option("-o", "--output", default=None, metavar="FILE.mp4",
-              help="Output video [default: the audio's name with .mp4, in this folder].")
+@click.argument("audio", nargs=-1, required=True)
+@click.option("-o", "--output", default=None, metavar="FILE.mp4|FOLDER",
+              help="Output video [default: the audio's name with .mp4, in this folder]; with "
+              "several inputs or a folder of audio, the folder the videos go to.")
 @click.option("--scene", type=click.Choice(SCENE_NAMES), default="real", show_default=True)
 @click.option("--size", default="1280x720", show_default=True, callback=parse_size,
               help="WIDTHxHEIGHT (even numbers).")
@@ -153,30 +164,68 @@ def _curves(audio, scene, model, layer, device, method, scaling, scale_by, clust
 def render(audio, output, scene, size, fps, smoothing, seed, model, layer, device, method, scaling,
            scale_by, clusters, fit_path, param_order, start, duration, crf, preset, samples,
            dump_params, overwrite, quiet):
-    """Render AUDIO (any format ffmpeg reads) to an MP4 visualization with its sound."""
+    """Render AUDIO (any format ffmpeg reads) to an MP4 visualization with its sound.
+
+    AUDIO may also be several files or folders (searched recursively): each file becomes
+    OUTPUT/<name>.mp4; a file that fails is reported and the others still render.
+    """
     from deepviz.extract.audio import check_input_file
     from deepviz.renderer.encoder import check_output_path
 
-    check_input_file(audio)
-    out = check_output_path(output or Path(audio).with_suffix(".mp4").name, overwrite)
-    if Path(out).resolve() == Path(audio).resolve():
-        raise DeepvizError("output would overwrite the input audio", out)
+    batch = len(audio) > 1 or Path(audio[0]).is_dir()
+    if not batch:
+        check_input_file(audio[0])
+        out = check_output_path(output or Path(audio[0]).with_suffix(".mp4").name, overwrite)
+        if Path(out).resolve() == Path(audio[0]).resolve():
+            raise DeepvizError("output would overwrite the input audio", out)
+        jobs = [(Path(audio[0]), out)]
+    else:
+        if dump_params:
+            raise DeepvizError("--dump-params takes a single input (use `deepviz params` per file)")
+        folder = Path(output or ".")
+        if folder.suffix.lower() == ".mp4":
+            raise DeepvizError("with several inputs, -o names a folder", folder)
+        if folder.exists() and not folder.is_dir():
+            raise DeepvizError("is a file; with several inputs, -o names a folder", folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        jobs = [(src, folder / f"{src.stem}.mp4") for src in audio_files(audio)]
+        names = [o.name for _, o in jobs]
+        if len(set(names)) < len(names):
+            twice = sorted({n for n in names if names.count(n) > 1})
+            raise DeepvizError(f"two inputs would write the same video: {', '.join(twice)}")
 
     from deepviz.renderer.plan import write_curves
     from deepviz.renderer.render import VideoOptions, frame_range, render_video
     from deepviz.scenes import create_context
 
     gl = create_context()  # before the slow part: no EGL is an error at once
-    curves = _curves(audio, scene, model, layer, device, method, scaling, scale_by, clusters,
-                     fit_path, param_order, fps, smoothing, seed, quiet)
+    plan = _planner(scene, model, layer, device, method, scaling, scale_by, clusters, fit_path,
+                    param_order, fps, smoothing, seed, quiet)
     opts = VideoOptions(width=size[0], height=size[1], fps=fps, crf=crf, preset=preset,
                         samples=samples, seed=seed, start=start, duration=duration)
-    if dump_params:
-        frames = frame_range(curves, start, duration)
-        write_curves(curves, dump_params, slice(frames.start, frames.stop))
-    render_video(curves, scene, audio, out, opts, quiet=quiet, ctx=gl)
-    if not quiet:
-        click.echo(f"wrote {out}", err=True)
+    failed = 0
+    for src, out in jobs:
+        try:
+            if batch:
+                if out.exists() and not overwrite:
+                    click.echo(f"deepviz: skipped {out}: already exists (use -y)", err=True)
+                    continue
+                check_output_path(out, overwrite)
+            curves = plan(src)
+            if dump_params:
+                frames = frame_range(curves, start, duration)
+                write_curves(curves, dump_params, slice(frames.start, frames.stop))
+            render_video(curves, scene, src, out, opts, quiet=quiet, ctx=gl)
+        except DeepvizError as exc:
+            if not batch:
+                raise
+            failed += 1
+            click.echo(f"deepviz: error: {exc}", err=True)
+            continue
+        if not quiet:
+            click.echo(f"wrote {out}", err=True)
+    if failed:
+        raise DeepvizError(f"{failed} of {len(jobs)} files failed")
 
 
 @main.command()
@@ -192,8 +241,8 @@ def demo(ctx, output, scene, size, fps, preset, overwrite, quiet):
     """Render the bundled demo track with the embedded default model."""
     from deepviz.renderer.assets import demo_track
 
-    ctx.invoke(render, audio=str(demo_track()), output=output, scene=scene,
-               size=f"{size[0]}x{size[1]}", fps=fps, preset=preset, overwrite=overwrite,
+    ctx.invoke(render, audio=(str(demo_track()),), output=output, scene=scene,
+               size=size, fps=fps, preset=preset, overwrite=overwrite,
                quiet=quiet)
 
 

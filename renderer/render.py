@@ -54,6 +54,7 @@ def render_video(
     """Render the frames of `curves` with scene `scene_name` into `out`, muxed with the audio."""
     frames = frame_range(curves, opts.start, opts.duration)
     dt = 1.0 / curves.fps
+    own_ctx = ctx is None
     ctx = ctx or create_context()
     scene = get_scene(scene_name)(ctx, opts.width, opts.height, samples=opts.samples, seed=opts.seed)
     try:
@@ -72,5 +73,6 @@ def render_video(
                 bar.update(1)
     finally:
         scene.release()
-        ctx.release()
+        if own_ctx:
+            ctx.release()
     return Path(out)

@@ -178,3 +178,19 @@ def test_ctrl_c_leaves_no_partial_file(tmp_path):
 def _write(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+def test_batch_renders_a_folder_and_reports_a_broken_file(tmp_path, music):
+    src = tmp_path / "Rock"
+    src.mkdir()
+    encode(music[: 2 * 44100], src / "one.wav")
+    encode(music[44100 : 3 * 44100], src / "two.flac")
+    _write(src / "three.mp3", b"broken" * 100)
+    out = tmp_path / "videos"
+    result = CliRunner().invoke(main, ["render", str(src), "-o", str(out), "--scene", "bar",
+                                       *SMALL])
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.iterdir()) == ["one.mp4", "two.mp4"]
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("deepviz: error")]
+    assert len(errors) == 2 and "three.mp3" in errors[0] and "1 of 3 files failed" in errors[1]
+    assert abs(probe(out / "two.mp4").duration - 2.0) < 0.15
