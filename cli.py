@@ -67,44 +67,106 @@ def parse_size(ctx, param, value: str) -> tuple[int, int]:
 
 
 def model_options(f):
-    f = click.option("--model", "model", default="default", show_default=True, metavar="NAME|FILE",
-                     help="Feature network: 'default' (embedded autoencoder) or a .dvz checkpoint.")(f)
+    f = click.option(
+        "--model",
+        "model",
+        default="default",
+        show_default=True,
+        metavar="NAME|FILE",
+        help="Feature network: 'default' (embedded autoencoder) or a .dvz checkpoint.",
+    )(f)
     f = click.option("--layer", default=None, help="Feature layer of a classifier (e.g. L15).")(f)
-    f = click.option("--device", default="auto", show_default=True,
-                     type=click.Choice(["auto", "cpu", "cuda"]), help="Where the network runs.")(f)
+    f = click.option(
+        "--device",
+        default="auto",
+        show_default=True,
+        type=click.Choice(["auto", "cpu", "cuda"]),
+        help="Where the network runs.",
+    )(f)
     return f
 
 
 def mapping_options(f):
-    f = click.option("--mapping", "method", type=click.Choice(MAPPINGS), default="deterministic",
-                     show_default=True, help="I deterministic, II random, III pca, IV kmeans, "
-                     "V kmeans-pca.")(f)
-    f = click.option("--scaling", type=click.Choice(["standard", "minmax"]), default="standard",
-                     show_default=True, help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1].")(f)
-    f = click.option("--scale-by", type=click.Choice(["features", "across"]), default=None,
-                     help="One statistic per component, or one across all [default: across for "
-                     "pca and kmeans-pca, features otherwise].")(f)
-    f = click.option("--clusters", default=10, show_default=True, type=click.IntRange(2, 1000),
-                     help="K-Means clusters (kmeans, kmeans-pca).")(f)
-    f = click.option("--fit", "fit_path", type=click.Path(dir_okay=False), default=None,
-                     help="A mapping fitted by `deepviz fit` (JSON) instead of fitting on the track.")(f)
-    f = click.option("--param-order", default=None, metavar="NAMES",
-                     help="Comma-separated parameter names: which parameter gets which component.")(f)
+    f = click.option(
+        "--mapping",
+        "method",
+        type=click.Choice(MAPPINGS),
+        default="deterministic",
+        show_default=True,
+        help="I deterministic, II random, III pca, IV kmeans, V kmeans-pca.",
+    )(f)
+    f = click.option(
+        "--scaling",
+        type=click.Choice(["standard", "minmax"]),
+        default="standard",
+        show_default=True,
+        help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1].",
+    )(f)
+    f = click.option(
+        "--scale-by",
+        type=click.Choice(["features", "across"]),
+        default=None,
+        help="One statistic per component, or one across all [default: across for "
+        "pca and kmeans-pca, features otherwise].",
+    )(f)
+    f = click.option(
+        "--clusters",
+        default=10,
+        show_default=True,
+        type=click.IntRange(2, 1000),
+        help="K-Means clusters (kmeans, kmeans-pca).",
+    )(f)
+    f = click.option(
+        "--fit",
+        "fit_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="A mapping fitted by `deepviz fit` (JSON) instead of fitting on the track.",
+    )(f)
+    f = click.option(
+        "--param-order",
+        default=None,
+        metavar="NAMES",
+        help="Comma-separated parameter names: which parameter gets which component.",
+    )(f)
     return f
 
 
 def timeline_options(f):
-    f = click.option("--fps", default=30.0, show_default=True, type=click.FloatRange(1, 240),
-                     help="Frames per second.")(f)
-    f = click.option("--smoothing", default=0.25, show_default=True,
-                     type=click.FloatRange(0, 1, max_open=True),
-                     help="EMA smoothing: share of the old value kept per 0.96 s segment (0 = off).")(f)
+    f = click.option(
+        "--fps",
+        default=30.0,
+        show_default=True,
+        type=click.FloatRange(1, 240),
+        help="Frames per second.",
+    )(f)
+    f = click.option(
+        "--smoothing",
+        default=0.25,
+        show_default=True,
+        type=click.FloatRange(0, 1, max_open=True),
+        help="EMA smoothing: share of the old value kept per 0.96 s segment (0 = off).",
+    )(f)
     f = click.option("--seed", default=0, show_default=True, help="Seed for random choices.")(f)
     return f
 
 
-def _planner(scene, model, layer, device, method, scaling, scale_by, clusters, fit_path,
-             param_order, fps, smoothing, seed, quiet):
+def _planner(
+    scene,
+    model,
+    layer,
+    device,
+    method,
+    scaling,
+    scale_by,
+    clusters,
+    fit_path,
+    param_order,
+    fps,
+    smoothing,
+    seed,
+    quiet,
+):
     """A function audio path → Curves, with the feature network loaded once for many files."""
     from deepviz.extract.audio import load_audio
     from deepviz.extract.extractor import FeatureExtractor
@@ -113,8 +175,9 @@ def _planner(scene, model, layer, device, method, scaling, scale_by, clusters, f
     from deepviz.scenes import get_scene
 
     scene_cls = get_scene(scene)
-    options = MappingOptions(method=method, scaling=scaling, scale_by=scale_by,
-                             n_clusters=clusters, seed=seed)
+    options = MappingOptions(
+        method=method, scaling=scaling, scale_by=scale_by, n_clusters=clusters, seed=seed
+    )
     extractor = FeatureExtractor(model, device=device, layer=layer)
     for note in options.warnings:
         click.echo(f"deepviz: note: {note}", err=True)
@@ -123,10 +186,12 @@ def _planner(scene, model, layer, device, method, scaling, scale_by, clusters, f
         y = load_audio(audio)
         if not quiet:
             minutes, seconds = divmod(len(y) / 44100, 60)
-            click.echo(f"{audio}: {int(minutes)}:{seconds:04.1f}, extracting features with "
-                       f"{extractor.model_id} on {extractor.device.type} …", err=True)
-        return plan_curves(y, scene_cls, extractor, options, fps, smoothing, fit_path,
-                           param_order)
+            click.echo(
+                f"{audio}: {int(minutes)}:{seconds:04.1f}, extracting features with "
+                f"{extractor.model_id} on {extractor.device.type} …",
+                err=True,
+            )
+        return plan_curves(y, scene_cls, extractor, options, fps, smoothing, fit_path, param_order)
 
     return plan
 
@@ -137,33 +202,105 @@ def _curves(audio, *args):
 
 @main.command()
 @click.argument("audio", nargs=-1, required=True)
-@click.option("-o", "--output", default=None, metavar="FILE.mp4|FOLDER",
-              help="Output video [default: the audio's name with .mp4, in this folder]; with "
-              "several inputs or a folder of audio, the folder the videos go to.")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE.mp4|FOLDER",
+    help="Output video [default: the audio's name with .mp4, in this folder]; with "
+    "several inputs or a folder of audio, the folder the videos go to.",
+)
 @click.option("--scene", type=click.Choice(SCENE_NAMES), default="real", show_default=True)
-@click.option("--size", default="1280x720", show_default=True, callback=parse_size,
-              help="WIDTHxHEIGHT (even numbers).")
+@click.option(
+    "--size",
+    default="1280x720",
+    show_default=True,
+    callback=parse_size,
+    help="WIDTHxHEIGHT (even numbers).",
+)
 @timeline_options
 @model_options
 @mapping_options
-@click.option("--start", default=0.0, show_default=True, type=click.FloatRange(0),
-              help="Render from this second of the track.")
-@click.option("--duration", default=None, type=click.FloatRange(0, min_open=True),
-              help="Render this many seconds [default: to the end].")
-@click.option("--crf", default=18, show_default=True, type=click.IntRange(0, 51),
-              help="x264 quality: lower is better and bigger.")
-@click.option("--preset", default="medium", show_default=True,
-              type=click.Choice(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium",
-                                 "slow", "slower", "veryslow"]), help="x264 speed preset.")
-@click.option("--samples", default=4, show_default=True, type=click.IntRange(1, 16),
-              help="Multisampling (anti-aliasing) samples.")
-@click.option("--dump-params", type=click.Path(dir_okay=False), default=None,
-              help="Also write the per-frame parameters the video uses (.csv or .json).")
+@click.option(
+    "--start",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Render from this second of the track.",
+)
+@click.option(
+    "--duration",
+    default=None,
+    type=click.FloatRange(0, min_open=True),
+    help="Render this many seconds [default: to the end].",
+)
+@click.option(
+    "--crf",
+    default=18,
+    show_default=True,
+    type=click.IntRange(0, 51),
+    help="x264 quality: lower is better and bigger.",
+)
+@click.option(
+    "--preset",
+    default="medium",
+    show_default=True,
+    type=click.Choice(
+        [
+            "ultrafast",
+            "superfast",
+            "veryfast",
+            "faster",
+            "fast",
+            "medium",
+            "slow",
+            "slower",
+            "veryslow",
+        ]
+    ),
+    help="x264 speed preset.",
+)
+@click.option(
+    "--samples",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Multisampling (anti-aliasing) samples.",
+)
+@click.option(
+    "--dump-params",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the per-frame parameters the video uses (.csv or .json).",
+)
 @click.option("-y", "--overwrite", is_flag=True, help="Replace the output if it exists.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
-def render(audio, output, scene, size, fps, smoothing, seed, model, layer, device, method, scaling,
-           scale_by, clusters, fit_path, param_order, start, duration, crf, preset, samples,
-           dump_params, overwrite, quiet):
+def render(
+    audio,
+    output,
+    scene,
+    size,
+    fps,
+    smoothing,
+    seed,
+    model,
+    layer,
+    device,
+    method,
+    scaling,
+    scale_by,
+    clusters,
+    fit_path,
+    param_order,
+    start,
+    duration,
+    crf,
+    preset,
+    samples,
+    dump_params,
+    overwrite,
+    quiet,
+):
     """Render AUDIO (any format ffmpeg reads) to an MP4 visualization with its sound.
 
     AUDIO may also be several files or folders (searched recursively): each file becomes
@@ -199,10 +336,33 @@ def render(audio, output, scene, size, fps, smoothing, seed, model, layer, devic
     from deepviz.scenes import create_context
 
     gl = create_context()  # before the slow part: no EGL is an error at once
-    plan = _planner(scene, model, layer, device, method, scaling, scale_by, clusters, fit_path,
-                    param_order, fps, smoothing, seed, quiet)
-    opts = VideoOptions(width=size[0], height=size[1], fps=fps, crf=crf, preset=preset,
-                        samples=samples, seed=seed, start=start, duration=duration)
+    plan = _planner(
+        scene,
+        model,
+        layer,
+        device,
+        method,
+        scaling,
+        scale_by,
+        clusters,
+        fit_path,
+        param_order,
+        fps,
+        smoothing,
+        seed,
+        quiet,
+    )
+    opts = VideoOptions(
+        width=size[0],
+        height=size[1],
+        fps=fps,
+        crf=crf,
+        preset=preset,
+        samples=samples,
+        seed=seed,
+        start=start,
+        duration=duration,
+    )
     failed = 0
     for src, out in jobs:
         try:
@@ -241,9 +401,17 @@ def demo(ctx, output, scene, size, fps, preset, overwrite, quiet):
     """Render the bundled demo track with the embedded default model."""
     from deepviz.renderer.assets import demo_track
 
-    ctx.invoke(render, audio=(str(demo_track()),), output=output, scene=scene,
-               size=size, fps=fps, preset=preset, overwrite=overwrite,
-               quiet=quiet)
+    ctx.invoke(
+        render,
+        audio=(str(demo_track()),),
+        output=output,
+        scene=scene,
+        size=size,
+        fps=fps,
+        preset=preset,
+        overwrite=overwrite,
+        quiet=quiet,
+    )
 
 
 @main.command()
@@ -256,13 +424,28 @@ def scenes():
         for p in cls.params:
             rank = cls.priority.index(p.name) + 1
             unit = f" {p.unit}" if p.unit else ""
-            click.echo(f"  {p.name:<10} {p.low:g}–{p.high:g}{unit:<8} priority {rank:>2}  "
-                       f"{p.description}")
+            click.echo(
+                f"  {p.name:<10} {p.low:g}–{p.high:g}{unit:<8} priority {rank:>2}  {p.description}"
+            )
         click.echo("")
 
 
-AUDIO_EXTENSIONS = {".mp3", ".wav", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".wma",
-                    ".aif", ".aiff", ".mka", ".webm", ".mp4"}
+AUDIO_EXTENSIONS = {
+    ".mp3",
+    ".wav",
+    ".flac",
+    ".ogg",
+    ".oga",
+    ".opus",
+    ".m4a",
+    ".aac",
+    ".wma",
+    ".aif",
+    ".aiff",
+    ".mka",
+    ".webm",
+    ".mp4",
+}
 
 
 def audio_files(inputs: tuple[str, ...]) -> list[Path]:
@@ -271,8 +454,9 @@ def audio_files(inputs: tuple[str, ...]) -> list[Path]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file())
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file()
+            )
             if not found:
                 raise DeepvizError("no audio files in this folder", path)
             files += found
@@ -287,18 +471,36 @@ def audio_files(inputs: tuple[str, ...]) -> list[Path]:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, metavar="FILE.json", help="Where to save the fit.")
 @model_options
-@click.option("--mapping", "method", type=click.Choice(MAPPINGS), default="kmeans-pca",
-              show_default=True)
-@click.option("--scaling", type=click.Choice(["standard", "minmax"]), default="standard",
-              show_default=True)
-@click.option("--scale-by", type=click.Choice(["features", "across"]), default=None,
-              help="[default: across for pca and kmeans-pca, features otherwise]")
+@click.option(
+    "--mapping", "method", type=click.Choice(MAPPINGS), default="kmeans-pca", show_default=True
+)
+@click.option(
+    "--scaling", type=click.Choice(["standard", "minmax"]), default="standard", show_default=True
+)
+@click.option(
+    "--scale-by",
+    type=click.Choice(["features", "across"]),
+    default=None,
+    help="[default: across for pca and kmeans-pca, features otherwise]",
+)
 @click.option("--clusters", default=10, show_default=True, type=click.IntRange(2, 1000))
 @click.option("--seed", default=0, show_default=True)
 @click.option("-y", "--overwrite", is_flag=True)
 @click.option("-q", "--quiet", is_flag=True)
-def fit(inputs, output, model, layer, device, method, scaling, scale_by, clusters, seed, overwrite,
-        quiet):
+def fit(
+    inputs,
+    output,
+    model,
+    layer,
+    device,
+    method,
+    scaling,
+    scale_by,
+    clusters,
+    seed,
+    overwrite,
+    quiet,
+):
     """Fit a mapping on all segments of many files/folders (a reference set) and save it as JSON.
 
     \b
@@ -314,8 +516,9 @@ def fit(inputs, output, model, layer, device, method, scaling, scale_by, cluster
     out = Path(output)
     if out.exists() and not overwrite:
         raise DeepvizError("already exists (use -y/--overwrite to replace it)", out)
-    options = MappingOptions(method=method, scaling=scaling, scale_by=scale_by,
-                             n_clusters=clusters, seed=seed)
+    options = MappingOptions(
+        method=method, scaling=scaling, scale_by=scale_by, n_clusters=clusters, seed=seed
+    )
     for note in options.warnings:
         click.echo(f"deepviz: note: {note}", err=True)
     files = audio_files(inputs)
@@ -334,24 +537,53 @@ def fit(inputs, output, model, layer, device, method, scaling, scale_by, cluster
     fitted = fit_mapping(features, options, extractor.model_id)
     fitted.save(out)
     if not quiet:
-        click.echo(f"fitted {method} on {len(features)} segments of {len(chunks)} files → {out}",
-                   err=True)
+        click.echo(
+            f"fitted {method} on {len(features)} segments of {len(chunks)} files → {out}", err=True
+        )
 
 
 @main.command()
 @click.argument("audio")
-@click.option("-o", "--output", default=None, metavar="FILE.csv|json",
-              help="Per-frame parameter curves (CSV: frame,time,<names>; or JSON).")
-@click.option("--scene", type=click.Choice(SCENE_NAMES), default="real", show_default=True,
-              help="Whose parameter names and priority to use.")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE.csv|json",
+    help="Per-frame parameter curves (CSV: frame,time,<names>; or JSON).",
+)
+@click.option(
+    "--scene",
+    type=click.Choice(SCENE_NAMES),
+    default="real",
+    show_default=True,
+    help="Whose parameter names and priority to use.",
+)
 @timeline_options
 @model_options
 @mapping_options
 @click.option("--stats", is_flag=True, help="Print each parameter's mean and std.")
 @click.option("-y", "--overwrite", is_flag=True)
 @click.option("-q", "--quiet", is_flag=True)
-def params(audio, output, scene, fps, smoothing, seed, model, layer, device, method, scaling,
-           scale_by, clusters, fit_path, param_order, stats, overwrite, quiet):
+def params(
+    audio,
+    output,
+    scene,
+    fps,
+    smoothing,
+    seed,
+    model,
+    layer,
+    device,
+    method,
+    scaling,
+    scale_by,
+    clusters,
+    fit_path,
+    param_order,
+    stats,
+    overwrite,
+    quiet,
+):
     """Write the per-frame parameter curves of AUDIO (after interpolation and smoothing), no video.
 
     These are the values a render draws; import them into Blender or After Effects.
@@ -365,13 +597,30 @@ def params(audio, output, scene, fps, smoothing, seed, model, layer, device, met
         raise DeepvizError("already exists (use -y/--overwrite to replace it)", output)
     if output and Path(output).suffix.lower() not in (".csv", ".json"):
         raise DeepvizError("unknown curve file type (use .csv or .json)", output)
-    curves = _curves(audio, scene, model, layer, device, method, scaling, scale_by, clusters,
-                     fit_path, param_order, fps, smoothing, seed, quiet)
+    curves = _curves(
+        audio,
+        scene,
+        model,
+        layer,
+        device,
+        method,
+        scaling,
+        scale_by,
+        clusters,
+        fit_path,
+        param_order,
+        fps,
+        smoothing,
+        seed,
+        quiet,
+    )
     if output:
         write_curves(curves, output)
         if not quiet:
-            click.echo(f"wrote {len(curves.values)} frames × {len(curves.names)} parameters → "
-                       f"{output}", err=True)
+            click.echo(
+                f"wrote {len(curves.values)} frames × {len(curves.names)} parameters → {output}",
+                err=True,
+            )
     if stats:
         click.echo(f"{'parameter':<12}{'mean':>8}{'std':>8}")
         for row in curve_stats(curves.values, curves.names):

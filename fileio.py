@@ -21,8 +21,11 @@ def temp_path_for(path: str | os.PathLike) -> Path:
     """A new empty temporary file in `path`'s folder, named after it (hidden, `.part`)."""
     path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
-                                   dir=path.parent if str(path.parent) else ".")
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.stem}.",
+            suffix=f".part{path.suffix}",
+            dir=path.parent if str(path.parent) else ".",
+        )
     except OSError as exc:
         raise DeepvizError(f"cannot write in this folder ({exc.strerror or exc})", path) from None
     os.close(fd)

@@ -47,8 +47,8 @@ class FeatureExtractor:
         layer: str | None = None,
         batch_size: int = 64,
     ):
-        self.checkpoint = model if isinstance(model, Checkpoint) else load_checkpoint(
-            resolve_checkpoint(model)
+        self.checkpoint = (
+            model if isinstance(model, Checkpoint) else load_checkpoint(resolve_checkpoint(model))
         )
         self.device = resolve_device(device)
         self.layer = layer or self.checkpoint.meta.get("default_layer")
@@ -67,7 +67,11 @@ class FeatureExtractor:
             for i in range(0, len(patches), self.batch_size):
                 x = torch.from_numpy(np.ascontiguousarray(patches[i : i + self.batch_size]))
                 x = self.checkpoint.scaler.transform(x.to(self.device, torch.float32)).unsqueeze(1)
-                f = self.model.features(x) if self.layer is None else self.model.features(x, self.layer)
+                f = (
+                    self.model.features(x)
+                    if self.layer is None
+                    else self.model.features(x, self.layer)
+                )
                 out.append(f.float().flatten(1).cpu().numpy())
         return np.concatenate(out).astype(np.float32)
 

@@ -40,7 +40,10 @@ class Segmentation:
 
 
 def segment_windows(
-    n_frames: int, duration: float, frames: int = SEGMENT_FRAMES, hop_seconds: float = HOP / SAMPLE_RATE
+    n_frames: int,
+    duration: float,
+    frames: int = SEGMENT_FRAMES,
+    hop_seconds: float = HOP / SAMPLE_RATE,
 ) -> Segmentation:
     """Every full segment, plus one window aligned to the track's end when a tail is left over.
 

@@ -8,8 +8,6 @@ import re
 import subprocess
 from dataclasses import dataclass
 
-from deepviz.errors import DeepvizError
-
 
 @functools.cache
 def ffmpeg_exe() -> str:

@@ -29,7 +29,9 @@ def interpolate(values: np.ndarray, anchors: np.ndarray, times: np.ndarray) -> n
     values = np.asarray(values, dtype=np.float64)
     if len(values) == 1:
         return np.repeat(values, len(times), axis=0)
-    return np.stack([np.interp(times, anchors, values[:, j]) for j in range(values.shape[1])], axis=1)
+    return np.stack(
+        [np.interp(times, anchors, values[:, j]) for j in range(values.shape[1])], axis=1
+    )
 
 
 def frame_keep(smoothing: float, fps: float, segment_seconds: float = SEGMENT_SECONDS) -> float:

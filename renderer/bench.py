@@ -43,8 +43,10 @@ def machine() -> str:
     ctx = create_context()
     gl = ctx.info["GL_RENDERER"]
     ctx.release()
-    return (f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
-            f"Python {platform.python_version()}, torch {torch.__version__}, GL: {gl}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, torch {torch.__version__}, GL: {gl}"
+    )
 
 
 def main() -> None:
@@ -57,27 +59,79 @@ def main() -> None:
         tmp = Path(tmp)
         y, _ = synth_track(7, args.seconds, "electronic")
         clip = tmp / "clip.wav"
-        subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "f32le", "-ar", "44100", "-ac",
-                        "1", "-i", "pipe:0", str(clip)], input=y.astype("<f4").tobytes(), check=True)
+        subprocess.run(
+            [
+                ffmpeg_exe(),
+                "-loglevel",
+                "error",
+                "-f",
+                "f32le",
+                "-ar",
+                "44100",
+                "-ac",
+                "1",
+                "-i",
+                "pipe:0",
+                str(clip),
+            ],
+            input=y.astype("<f4").tobytes(),
+            check=True,
+        )
         short = tmp / "short.wav"
-        subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(clip), "-t",
-                        f"{args.seconds / 3:g}", str(short)], check=True)
+        subprocess.run(
+            [
+                ffmpeg_exe(),
+                "-loglevel",
+                "error",
+                "-i",
+                str(clip),
+                "-t",
+                f"{args.seconds / 3:g}",
+                str(short),
+            ],
+            check=True,
+        )
         common = ["--size", SIZE, "--fps", str(FPS), "--preset", PRESET, "-q", "-y"]
         rows = []
         for scene in ("real", "bar"):
             out = tmp / f"{scene}.mp4"
             wall = time.perf_counter()
-            rss = _peak_rss_of([*deepviz, "render", str(clip), "-o", str(out), "--scene", scene,
-                                *common])
+            rss = _peak_rss_of(
+                [*deepviz, "render", str(clip), "-o", str(out), "--scene", scene, *common]
+            )
             rows.append((f"deepviz render --scene {scene}", time.perf_counter() - wall, rss))
         wall = time.perf_counter()
-        rss = _peak_rss_of([ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(clip),
-                            "-filter_complex", f"[0:a]showcqt=s={SIZE}:r={FPS}[v]", "-map", "[v]",
-                            "-map", "0:a", "-c:v", "libx264", "-preset", PRESET, "-crf", "18",
-                            "-pix_fmt", "yuv420p", "-c:a", "aac", str(tmp / "cqt.mp4")])
+        rss = _peak_rss_of(
+            [
+                ffmpeg_exe(),
+                "-loglevel",
+                "error",
+                "-y",
+                "-i",
+                str(clip),
+                "-filter_complex",
+                f"[0:a]showcqt=s={SIZE}:r={FPS}[v]",
+                "-map",
+                "[v]",
+                "-map",
+                "0:a",
+                "-c:v",
+                "libx264",
+                "-preset",
+                PRESET,
+                "-crf",
+                "18",
+                "-pix_fmt",
+                "yuv420p",
+                "-c:a",
+                "aac",
+                str(tmp / "cqt.mp4"),
+            ]
+        )
         rows.append(("ffmpeg showcqt", time.perf_counter() - wall, rss))
-        short_rss = _peak_rss_of([*deepviz, "render", str(short), "-o", str(tmp / "s.mp4"),
-                                  "--scene", "real", *common])
+        short_rss = _peak_rss_of(
+            [*deepviz, "render", str(short), "-o", str(tmp / "s.mp4"), "--scene", "real", *common]
+        )
         info = probe(tmp / "real.mp4")
     frames = args.seconds * FPS
     base = rows[-1][1]
@@ -94,7 +148,9 @@ def main() -> None:
         "|---|---:|---:|---:|---:|",
     ]
     for name, secs, rss in rows:
-        lines.append(f"| {name} | {secs:.1f} | {frames / secs:.1f} | {secs / base:.2f} | {rss:.0f} |")
+        lines.append(
+            f"| {name} | {secs:.1f} | {frames / secs:.1f} | {secs / base:.2f} | {rss:.0f} |"
+        )
     lines += [
         "",
         f"Memory stays flat as the track grows: peak RSS of `render --scene real` on a "

@@ -11,7 +11,17 @@ from deepviz.errors import DeepvizError
 from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line
 from deepviz.fileio import commit, temp_path_for
 
-PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
+PRESETS = (
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+)
 
 
 def check_output_path(out: str | os.PathLike, overwrite: bool) -> Path:
@@ -52,23 +62,49 @@ class VideoWriter:
         self.out = Path(out)
         self.tmp = temp_path_for(self.out)
         self.frame_bytes = width * height * 3
-        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:g}",
-               "-i", "pipe:0"]
+        cmd = [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-s",
+            f"{width}x{height}",
+            "-r",
+            f"{fps:g}",
+            "-i",
+            "pipe:0",
+        ]
         if audio is not None:
             if audio_start:
                 cmd += ["-ss", f"{audio_start:.6f}"]
             if audio_duration is not None:
                 cmd += ["-t", f"{audio_duration:.6f}"]
-            cmd += ["-i", os.fspath(audio), "-map", "0:v:0", "-map", "1:a:0",
-                    "-c:a", "aac", "-b:a", audio_bitrate]
+            cmd += [
+                "-i",
+                os.fspath(audio),
+                "-map",
+                "0:v:0",
+                "-map",
+                "1:a:0",
+                "-c:a",
+                "aac",
+                "-b:a",
+                audio_bitrate,
+            ]
         cmd += ["-c:v", codec, "-pix_fmt", "yuv420p"]
         if codec.startswith("lib"):
             cmd += ["-preset", preset, "-crf", str(crf)]
         cmd += ["-movflags", "+faststart", "-f", "mp4", str(self.tmp)]
         self._stderr = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=self._stderr,
-                                     stdout=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stderr=self._stderr, stdout=subprocess.DEVNULL
+        )
         self.frames = 0
 
     def write(self, frame: bytes) -> None:

@@ -9,8 +9,8 @@ import numpy as np
 
 from deepviz.errors import DeepvizError
 from deepviz.extract.audio import load_audio
-from deepviz.fileio import atomic_path
 from deepviz.extract.extractor import FeatureExtractor, TrackFeatures
+from deepviz.fileio import atomic_path
 from deepviz.mapping import MappingOptions, apply_order, fit_mapping, load_mapping, resolve_order
 from deepviz.mapping.timeline import parameter_curves
 from deepviz.scenes.base import Scene
@@ -50,7 +50,9 @@ def segment_parameters(
         method = options.method
     values = fitted.transform(features.values)
     if values.shape[1] != n_params:
-        raise DeepvizError(f"the mapping gives {values.shape[1]} parameters, the scene needs {n_params}")
+        raise DeepvizError(
+            f"the mapping gives {values.shape[1]} parameters, the scene needs {n_params}"
+        )
     return apply_order(values, resolve_order(scene_cls, method, param_order))
 
 
@@ -82,9 +84,14 @@ def write_curves(curves: Curves, path: str | os.PathLike, frames: slice | None =
     vals = curves.values[sl]
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".json":
-            doc = {"fps": curves.fps, "duration": curves.duration, "names": curves.names,
-                   "frames": idx.tolist(), "times": (idx / curves.fps).round(6).tolist(),
-                   "values": np.round(vals.astype(np.float64), 6).tolist()}
+            doc = {
+                "fps": curves.fps,
+                "duration": curves.duration,
+                "names": curves.names,
+                "frames": idx.tolist(),
+                "times": (idx / curves.fps).round(6).tolist(),
+                "values": np.round(vals.astype(np.float64), 6).tolist(),
+            }
             tmp.write_text(json.dumps(doc))
         elif path.suffix.lower() == ".csv":
             with open(tmp, "w") as f:

@@ -56,17 +56,35 @@ def render_video(
     dt = 1.0 / curves.fps
     own_ctx = ctx is None
     ctx = ctx or create_context()
-    scene = get_scene(scene_name)(ctx, opts.width, opts.height, samples=opts.samples, seed=opts.seed)
+    scene = get_scene(scene_name)(
+        ctx, opts.width, opts.height, samples=opts.samples, seed=opts.seed
+    )
     try:
-        for i in range(frames.start):  # replay state (e.g. the orbit angle) up to the section's start
+        for i in range(
+            frames.start
+        ):  # replay state (e.g. the orbit angle) up to the section's start
             scene.update(curves.values[i], dt if i else 0.0)
         section = (frames.stop - frames.start) / curves.fps
-        with VideoWriter(out, opts.width, opts.height, curves.fps, audio=audio_path,
-                         audio_start=frames.start / curves.fps, audio_duration=section,
-                         crf=opts.crf, preset=opts.preset) as writer, tqdm(
-            total=len(frames), unit="frame", desc=f"rendering {Path(out).name}", disable=quiet,
-            dynamic_ncols=True,
-        ) as bar:
+        with (
+            VideoWriter(
+                out,
+                opts.width,
+                opts.height,
+                curves.fps,
+                audio=audio_path,
+                audio_start=frames.start / curves.fps,
+                audio_duration=section,
+                crf=opts.crf,
+                preset=opts.preset,
+            ) as writer,
+            tqdm(
+                total=len(frames),
+                unit="frame",
+                desc=f"rendering {Path(out).name}",
+                disable=quiet,
+                dynamic_ncols=True,
+            ) as bar,
+        ):
             for i in frames:
                 scene.update(curves.values[i], dt if i else 0.0)
                 writer.write(scene.frame())

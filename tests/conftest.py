@@ -16,16 +16,46 @@ SR = 44100
 
 def encode(y: np.ndarray, path: Path, sr: int = SR, channels: int = 1, args=()) -> Path:
     """Write mono float32 `y` at `sr` to `path` with ffmpeg (format from the extension)."""
-    cmd = [ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "f32le", "-ar", str(sr), "-ac", "1",
-           "-i", "pipe:0", "-ac", str(channels), *args, str(path)]
+    cmd = [
+        ffmpeg_exe(),
+        "-y",
+        "-loglevel",
+        "error",
+        "-f",
+        "f32le",
+        "-ar",
+        str(sr),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+        "-ac",
+        str(channels),
+        *args,
+        str(path),
+    ]
     subprocess.run(cmd, input=np.asarray(y, dtype="<f4").tobytes(), check=True)
     return path
 
 
 def decode_frames(video: Path, width: int, height: int) -> np.ndarray:
     """All frames of a video as (n, h, w, 3) uint8 (tests only use tiny videos)."""
-    out = subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(video), "-f", "rawvideo",
-                          "-pix_fmt", "rgb24", "pipe:1"], capture_output=True, check=True).stdout
+    out = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-i",
+            str(video),
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     return np.frombuffer(out, np.uint8).reshape(-1, height, width, 3)
 
 

@@ -41,8 +41,24 @@ def test_downmix_is_the_mean_of_channels(tmp_path):
     from deepviz.extract.ffmpeg import ffmpeg_exe
 
     stereo = np.stack([left, np.zeros_like(left)], axis=1).astype("<f4")
-    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "f32le", "-ar", "44100", "-ac", "2",
-                    "-i", "pipe:0", str(wav)], input=stereo.tobytes(), check=True)
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-f",
+            "f32le",
+            "-ar",
+            "44100",
+            "-ac",
+            "2",
+            "-i",
+            "pipe:0",
+            str(wav),
+        ],
+        input=stereo.tobytes(),
+        check=True,
+    )
     y = load_audio(wav)
     assert abs(np.abs(y).max() - 0.25) < 0.02
 

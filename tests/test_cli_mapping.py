@@ -35,8 +35,16 @@ def genre_dirs(tmp_path_factory):
 
 def test_fit_then_render_and_params_with_the_fit(tmp_path, genre_dirs, music_wav):
     ref = tmp_path / "reference.json"
-    run("fit", genre_dirs / "rock", genre_dirs / "ambient", "-o", ref, "--mapping", "kmeans-pca",
-        "-q")
+    run(
+        "fit",
+        genre_dirs / "rock",
+        genre_dirs / "ambient",
+        "-o",
+        ref,
+        "--mapping",
+        "kmeans-pca",
+        "-q",
+    )
     doc = json.loads(ref.read_text())
     assert doc["model_id"] == "default" and doc["feature_dim"] == 10
     a, b = tmp_path / "a.csv", tmp_path / "b.json"
@@ -48,8 +56,19 @@ def test_fit_then_render_and_params_with_the_fit(tmp_path, genre_dirs, music_wav
     assert js["names"][0] == "sphR" and len(js["names"]) == 10
     # the render with --dump-params writes exactly what `params` computes
     dump = tmp_path / "dump.csv"
-    run("render", music_wav, "-o", tmp_path / "v.mp4", "--fit", ref, "--scene", "real",
-        "--dump-params", dump, *SMALL)
+    run(
+        "render",
+        music_wav,
+        "-o",
+        tmp_path / "v.mp4",
+        "--fit",
+        ref,
+        "--scene",
+        "real",
+        "--dump-params",
+        dump,
+        *SMALL,
+    )
     np.testing.assert_array_equal(np.loadtxt(dump, delimiter=",", skiprows=1), rows)
 
 
@@ -70,8 +89,21 @@ def test_fit_made_with_another_model_is_refused(tmp_path, genre_dirs, music_wav)
 @pytest.mark.parametrize("scaling", ["standard", "minmax"])
 def test_every_method_and_scaler_from_the_cli(tmp_path, music_wav, method, scaling):
     out = tmp_path / "p.csv"
-    run("params", music_wav, "-o", out, "--mapping", method, "--scaling", scaling,
-        "--scale-by", "across", "--fps", "5", "-q")
+    run(
+        "params",
+        music_wav,
+        "-o",
+        out,
+        "--mapping",
+        method,
+        "--scaling",
+        scaling,
+        "--scale-by",
+        "across",
+        "--fps",
+        "5",
+        "-q",
+    )
     vals = np.loadtxt(out, delimiter=",", skiprows=1)[:, 2:]
     assert vals.shape == (20, 10) and vals.min() >= 0 and vals.max() <= 1
 
@@ -84,7 +116,10 @@ def test_stats_and_param_order(tmp_path, music_wav):
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     run("params", music_wav, "-o", a, "--mapping", "deterministic", "-q")
     run("params", music_wav, "-o", b, "--mapping", "deterministic", "--param-order", order, "-q")
-    va, vb = np.array(json.loads(a.read_text())["values"]), np.array(json.loads(b.read_text())["values"])
+    va, vb = (
+        np.array(json.loads(a.read_text())["values"]),
+        np.array(json.loads(b.read_text())["values"]),
+    )
     names = json.loads(a.read_text())["names"]
     # component 0 (which drove sphR by default) now drives camSpeed
     np.testing.assert_allclose(vb[:, names.index("camSpeed")], va[:, names.index("sphR")])

@@ -106,8 +106,9 @@ def test_console_script_error_has_no_traceback(tmp_path):
 
 
 def _cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "deepviz", *map(str, args)], capture_output=True,
-                          text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "deepviz", *map(str, args)], capture_output=True, text=True, env=env
+    )
 
 
 @pytest.mark.parametrize(
@@ -147,8 +148,11 @@ def test_unwritable_output(tmp_path, music_wav, target, problem):
 
 
 def test_no_egl_is_a_clear_error(tmp_path, music_wav):
-    env = dict(os.environ, __EGL_VENDOR_LIBRARY_FILENAMES="/nonexistent.json",
-               __EGL_VENDOR_LIBRARY_DIRS="/nonexistent")
+    env = dict(
+        os.environ,
+        __EGL_VENDOR_LIBRARY_FILENAMES="/nonexistent.json",
+        __EGL_VENDOR_LIBRARY_DIRS="/nonexistent",
+    )
     out = tmp_path / "o.mp4"
     proc = _cli("render", music_wav, "-o", out, *SMALL, env=env)
     assert proc.returncode == 1, proc.stderr
@@ -161,9 +165,25 @@ def test_ctrl_c_leaves_no_partial_file(tmp_path):
     y, _ = synth_track(9, 20.0, "electronic")
     wav = encode(y, tmp_path / "long.wav")
     out = tmp_path / "long.mp4"
-    proc = subprocess.Popen([sys.executable, "-m", "deepviz", "render", str(wav), "-o", str(out),
-                             "--size", "320x180", "--fps", "30", "--scene", "real"],
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "deepviz",
+            "render",
+            str(wav),
+            "-o",
+            str(out),
+            "--size",
+            "320x180",
+            "--fps",
+            "30",
+            "--scene",
+            "real",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 60
     while time.time() < deadline and not any(p.startswith(".long.") for p in os.listdir(tmp_path)):
         time.sleep(0.2)
@@ -187,8 +207,9 @@ def test_batch_renders_a_folder_and_reports_a_broken_file(tmp_path, music):
     encode(music[44100 : 3 * 44100], src / "two.flac")
     _write(src / "three.mp3", b"broken" * 100)
     out = tmp_path / "videos"
-    result = CliRunner().invoke(main, ["render", str(src), "-o", str(out), "--scene", "bar",
-                                       *SMALL])
+    result = CliRunner().invoke(
+        main, ["render", str(src), "-o", str(out), "--scene", "bar", *SMALL]
+    )
     assert result.exit_code == 1
     assert sorted(p.name for p in out.iterdir()) == ["one.mp4", "two.mp4"]
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("deepviz: error")]

@@ -10,7 +10,14 @@ import numpy as np
 
 SR = 44100
 STYLES = ("electronic", "rock", "ambient", "hiphop", "acoustic", "industrial")
-_PROGRESSIONS = ([0, 7, 9, 5], [0, 5, 7, 5], [9, 5, 0, 7], [0, 3, 8, 10], [0, 8, 3, 10], [2, 7, 0, 0])
+_PROGRESSIONS = (
+    [0, 7, 9, 5],
+    [0, 5, 7, 5],
+    [9, 5, 0, 7],
+    [0, 3, 8, 10],
+    [0, 8, 3, 10],
+    [2, 7, 0, 0],
+)
 _MINOR = {3, 8, 10}
 
 
@@ -27,7 +34,9 @@ def envelope(n: int, attack: float, decay: float, sr: int = SR) -> np.ndarray:
     return env
 
 
-def oscillator(freq: float, n: int, shape: str, rng: np.random.Generator, sr: int = SR) -> np.ndarray:
+def oscillator(
+    freq: float, n: int, shape: str, rng: np.random.Generator, sr: int = SR
+) -> np.ndarray:
     phase = 2 * np.pi * freq * np.arange(n) / sr + rng.uniform(0, 2 * np.pi)
     if shape == "sine":
         return np.sin(phase)
@@ -77,17 +86,24 @@ def synth_track(seed: int, duration: float = 30.0, style: str | None = None, sr:
     n = int(duration * sr)
     out = np.zeros(n)
     bpm = {
-        "electronic": (118, 140), "rock": (95, 150), "ambient": (60, 85),
-        "hiphop": (80, 98), "acoustic": (70, 120), "industrial": (125, 175),
+        "electronic": (118, 140),
+        "rock": (95, 150),
+        "ambient": (60, 85),
+        "hiphop": (80, 98),
+        "acoustic": (70, 120),
+        "industrial": (125, 175),
     }[style]
     beat = 60.0 / rng.uniform(*bpm)
     step = beat / 4  # sixteenth notes
     root = 36 + int(rng.integers(0, 12))
     prog = _PROGRESSIONS[rng.integers(len(_PROGRESSIONS))]
     timbre = {
-        "electronic": ("saw", "square", "fm"), "rock": ("saw", "saw", "square"),
-        "ambient": ("sine", "organ", "fm"), "hiphop": ("sine", "fm", "organ"),
-        "acoustic": ("fm", "sine", "organ"), "industrial": ("square", "saw", "saw"),
+        "electronic": ("saw", "square", "fm"),
+        "rock": ("saw", "saw", "square"),
+        "ambient": ("sine", "organ", "fm"),
+        "hiphop": ("sine", "fm", "organ"),
+        "acoustic": ("fm", "sine", "organ"),
+        "industrial": ("square", "saw", "saw"),
     }[style]
     bass_shape, chord_shape, lead_shape = (timbre[rng.integers(3)] for _ in range(3))
     drums = style != "ambient"
@@ -126,7 +142,9 @@ def synth_track(seed: int, duration: float = 30.0, style: str | None = None, sr:
             if has_bass and s % (2 if style in ("electronic", "industrial") else 4) == 0:
                 dur = int(step * (2 if style != "ambient" else 16) * sr)
                 note = chord_root - 12 + (7 if s == 12 and rng.random() < 0.4 else 0)
-                tone = oscillator(midi_hz(note), dur, bass_shape, rng) * envelope(dur, 0.005, step * 2)
+                tone = oscillator(midi_hz(note), dur, bass_shape, rng) * envelope(
+                    dur, 0.005, step * 2
+                )
                 _place(out, 0.35 * tone, t0)
             if has_lead and rng.random() < (0.45 if style != "ambient" else 0.12):
                 dur = int(step * rng.choice([1, 2, 3]) * sr)
@@ -137,7 +155,8 @@ def synth_track(seed: int, duration: float = 30.0, style: str | None = None, sr:
         if has_chords:
             dur = int(4 * beat * sr)
             chord = sum(
-                oscillator(midi_hz(chord_root + 12 + iv), dur, chord_shape, rng) for iv in (0, third, 7)
+                oscillator(midi_hz(chord_root + 12 + iv), dur, chord_shape, rng)
+                for iv in (0, third, 7)
             )
             attack = 0.3 if style == "ambient" else 0.01
             env = envelope(dur, attack, 4 * beat * (1.0 if style == "ambient" else 0.4))

@@ -9,7 +9,7 @@ SKIP adds each encoder conv's output (post-ReLU, pre-pool) into the matching dec
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
