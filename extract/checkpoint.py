@@ -36,7 +36,7 @@ def preprocessing_config() -> dict:
 
 @dataclass
 class InputScaler:
-    """Element-wise scaling of a 64×96 patch: minmax → (x − a) / b clipped to [0, 1]; standard → (x − a) / b."""
+    """Element-wise scaling of a 64×96 patch: (x − a) / b, clipped to [0, 1] for minmax."""
 
     kind: str  # "minmax" | "standard"
     offset: np.ndarray  # min or mean, (64, 96)
@@ -54,6 +54,36 @@ class InputScaler:
         scale = np.where(scale > 1e-8, scale, 1.0)
         return cls(kind, offset.astype(np.float32), scale.astype(np.float32))
 
+    @classmethod
+    def fit_rows(cls, patches, rows: np.ndarray, kind: str = "minmax", chunk: int = 2048):
+        """`fit(patches[rows])` read `chunk` rows at a time (memory-mapped stores); minmax exact."""
+        rows = np.asarray(rows)
+        if len(rows) == 0:
+            raise DeepvizError("no training patches to fit the input scaler on")
+        if kind not in ("minmax", "standard"):
+            raise ValueError(f"unknown input scaling {kind!r}")
+        lo = hi = mean = m2 = None
+        n = 0
+        for i in range(0, len(rows), chunk):
+            x = np.asarray(patches[rows[i : i + chunk]], dtype=np.float64)
+            if kind == "minmax":
+                cmin, cmax = x.min(axis=0), x.max(axis=0)
+                lo = cmin if lo is None else np.minimum(lo, cmin)
+                hi = cmax if hi is None else np.maximum(hi, cmax)
+                continue
+            k, cmean = len(x), x.mean(axis=0)  # Chan et al.: merge per-chunk mean and M2
+            cm2 = ((x - cmean) ** 2).sum(axis=0)
+            if mean is None:
+                mean, m2 = cmean, cm2
+            else:
+                delta = cmean - mean
+                mean = mean + delta * k / (n + k)
+                m2 = m2 + cm2 + delta**2 * n * k / (n + k)
+            n += k
+        offset, scale = (lo, hi - lo) if kind == "minmax" else (mean, np.sqrt(m2 / n))
+        scale = np.where(scale > 1e-8, scale, 1.0)
+        return cls(kind, offset.astype(np.float32), scale.astype(np.float32))
+
     def transform(self, patches: torch.Tensor) -> torch.Tensor:
         off = torch.as_tensor(self.offset, device=patches.device)
         sc = torch.as_tensor(self.scale, device=patches.device)
@@ -63,7 +93,7 @@ class InputScaler:
 
 @dataclass
 class Checkpoint:
-    arch: str  # "ae", "ae-shared", "ae-skip" (later: classifier names)
+    arch: str  # "ae", "ae-shared", "ae-skip", "alexnet", "vgg11", "vgg13", "vgg16"
     model_config: dict
     scaler: InputScaler
     state_dict: dict[str, torch.Tensor]
@@ -73,14 +103,54 @@ class Checkpoint:
     def name(self) -> str:
         return self.meta.get("name", self.arch)
 
+    @property
+    def layers(self) -> dict[str, int]:
+        """Feature layers → dimension (from the meta, else derived from the architecture)."""
+        if "layers" in self.meta:
+            return {str(k): int(v) for k, v in self.meta["layers"].items()}
+        return feature_layers(self.arch, self.model_config, self.meta.get("path"))[0]
+
+    @property
+    def default_layer(self) -> str | None:
+        """The layer `model.features(x)` gives when none is named (None: the model has one)."""
+        if "default_layer" in self.meta:
+            return self.meta["default_layer"]
+        return feature_layers(self.arch, self.model_config, self.meta.get("path"))[1]
+
+    @property
+    def n_parameters(self) -> int:
+        """Trainable parameters stored (batch-norm statistics not counted)."""
+        return sum(v.numel() for k, v in self.state_dict.items() if not k.endswith(_BUFFERS))
+
+    def check_layer(self, layer: str | None) -> str | None:
+        """`layer` if the model has it (None → the default), else a DeepvizError listing them."""
+        if layer is None:
+            return self.default_layer
+        if self.default_layer is None and layer in self.layers:
+            return None  # a single-output model (the autoencoders' code): nothing to choose
+        if layer not in self.layers:
+            raise DeepvizError(
+                f"{self.name} ({self.arch}) has no feature layer {layer!r}; "
+                f"its layers: {', '.join(self.layers)}",
+                self.meta.get("path"),
+            )
+        return layer
+
     def build_model(self) -> nn.Module:
-        model = build_model(self.arch, self.model_config)
-        missing, unexpected = model.load_state_dict(self.state_dict, strict=False)
+        path = self.meta.get("path")
+        model = build_model(self.arch, self.model_config, path)
+        try:
+            missing, unexpected = model.load_state_dict(self.state_dict, strict=False)
+        except RuntimeError as exc:  # tensors of another shape
+            n = str(exc).count("size mismatch")
+            raise DeepvizError(
+                f"weights do not fit architecture {self.arch} ({n} tensors of another shape)", path
+            ) from None
         if missing or unexpected:
             raise DeepvizError(
                 f"weights do not fit architecture {self.arch} "
                 f"(missing {len(missing)}, unexpected {len(unexpected)} tensors)",
-                self.meta.get("path"),
+                path,
             )
         return model.eval()
 
@@ -96,15 +166,51 @@ class Checkpoint:
         }
 
 
-def build_model(arch: str, model_config: dict) -> nn.Module:
-    """Construct an untrained network of architecture `arch` from its config dict."""
-    from deepviz.extract.models.autoencoder import AE_VARIANTS, AEConfig, ConvAutoencoder
+_BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
+AE_ARCHS = ("ae", "ae-shared", "ae-skip")
+CLASSIFIER_ARCHS = ("alexnet", "vgg11", "vgg13", "vgg16")  # torchvision is imported only when used
+ARCHS = AE_ARCHS + CLASSIFIER_ARCHS
 
-    if arch in AE_VARIANTS:
-        cfg = dict(model_config)
-        cfg["variant"] = arch
-        return ConvAutoencoder(AEConfig(**cfg))
-    raise DeepvizError(f"unknown architecture {arch!r}")
+
+def model_config_of(arch: str, model_config: dict, path=None):
+    """The architecture's config dataclass (AEConfig / ClassifierConfig) from a config dict."""
+    cfg = dict(model_config)
+    try:
+        if arch in AE_ARCHS:
+            from deepviz.extract.models.autoencoder import AEConfig
+
+            cfg["variant"] = arch
+            return AEConfig(**cfg)
+        if arch in CLASSIFIER_ARCHS:
+            from deepviz.extract.models.classifiers import ClassifierConfig
+
+            cfg["arch"] = arch
+            return ClassifierConfig(**cfg)
+    except (TypeError, ValueError) as exc:
+        raise DeepvizError(f"bad model config for {arch}: {exc}", path) from None
+    raise DeepvizError(f"unknown architecture {arch!r} (one of {', '.join(ARCHS)})", path)
+
+
+def build_model(arch: str, model_config: dict, path=None) -> nn.Module:
+    """Construct an untrained network of architecture `arch` from its config dict."""
+    cfg = model_config_of(arch, model_config, path)
+    if arch in AE_ARCHS:
+        from deepviz.extract.models.autoencoder import ConvAutoencoder
+
+        return ConvAutoencoder(cfg)
+    from deepviz.extract.models.classifiers import GenreClassifier
+
+    return GenreClassifier(cfg)
+
+
+def feature_layers(arch: str, model_config: dict, path=None) -> tuple[dict[str, int], str | None]:
+    """(layer → dimension, default layer) of an architecture; autoencoders have one, "code"."""
+    cfg = model_config_of(arch, model_config, path)
+    if arch in AE_ARCHS:
+        return {"code": cfg.code_size}, None
+    from deepviz.extract.models.classifiers import classifier_layers
+
+    return classifier_layers(cfg), cfg.default_layer
 
 
 def save_checkpoint(ckpt: Checkpoint, path: str | os.PathLike) -> None:
@@ -150,6 +256,8 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
         )
     except KeyError:
         raise DeepvizError("checkpoint lacks its input scaler", path) from None
+    if config.get("arch") not in ARCHS or not isinstance(config.get("model"), dict):
+        raise DeepvizError(f"unknown architecture {config.get('arch')!r} in checkpoint", path)
     state = {k.removeprefix("model."): v for k, v in tensors.items()}
     meta = dict(config.get("meta", {}), path=path)
     return Checkpoint(config["arch"], config["model"], scaler, state, meta)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from tqdm import tqdm
@@ -11,20 +11,53 @@ from deepviz.extract.features import audio_patches
 from deepviz.training.synth import STYLES, synth_track
 
 
+class PatchRows:
+    """Chosen rows of a (memory-mapped) patch store; indexing reads only the rows asked for."""
+
+    def __init__(self, store: np.ndarray, rows: np.ndarray):
+        self.store, self.rows = store, np.asarray(rows, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (len(self.rows), *self.store.shape[1:])
+
+    def __getitem__(self, index) -> np.ndarray:
+        return np.asarray(self.store[self.rows[index]])
+
+
 @dataclass
 class PatchSet:
     """MFCC patches with a label and a track id each (the unit of the train/val/test split)."""
 
-    patches: np.ndarray  # (n, 64, 96) float32
+    patches: np.ndarray | PatchRows  # (n, 64, 96) float32, in memory or memory-mapped
     labels: np.ndarray  # (n,) int64
     track_ids: np.ndarray  # (n,) int64
     label_names: list[str]
+    split: np.ndarray | None = None  # (n,) 0 train, 1 validation, 2 test: a given split (FMA's)
+    info: dict = field(default_factory=dict)  # where the data came from, tracks skipped, …
 
     def __len__(self) -> int:
         return len(self.patches)
 
     def subset(self, mask: np.ndarray) -> PatchSet:
-        return PatchSet(self.patches[mask], self.labels[mask], self.track_ids[mask], self.label_names)
+        split = None if self.split is None else self.split[mask]
+        return PatchSet(
+            self.patches[mask],
+            self.labels[mask],
+            self.track_ids[mask],
+            self.label_names,
+            split,
+            self.info,
+        )
+
+    def split_masks(self, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(train, val, test) masks: the given split, else 90/5/5 by track, seeded."""
+        if self.split is None:
+            return split_tracks(self.track_ids, seed=seed)
+        return self.split == 0, self.split == 1, self.split == 2
 
 
 def synth_corpus(

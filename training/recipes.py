@@ -17,15 +17,29 @@ DEFAULT_MODEL = {
 }
 
 
-def train_default(out: str, log_path: str | None = None, progress: bool = True, device: str = "cpu"):
+def train_default(
+    out: str,
+    log_path: str | None = None,
+    progress: bool = True,
+    device: str = "cpu",
+    resume: str | None = None,
+    keep_state: bool = False,
+):
     from deepviz.training.corpus import synth_corpus
     from deepviz.training.train import TrainConfig, train
 
     r = DEFAULT_MODEL
     data = synth_corpus(r["synth_tracks"], r["synth_duration"], seed=r["seed"], progress=progress)
     cfg = TrainConfig(
-        arch=r["arch"], model=dict(r["model"]), epochs=r["epochs"], optimizer=r["optimizer"],
-        lr=r["lr"], batch_size=r["batch_size"], seed=r["seed"], device=device, name=r["name"],
+        arch=r["arch"],
+        model=dict(r["model"]),
+        epochs=r["epochs"],
+        optimizer=r["optimizer"],
+        lr=r["lr"],
+        batch_size=r["batch_size"],
+        seed=r["seed"],
+        device=device,
+        name=r["name"],
     )
     meta = {"recipe": "default", "corpus": f"synth:{r['synth_tracks']}x{r['synth_duration']:g}s"}
-    return train(cfg, data, out, log_path, progress=progress, meta=meta)
+    return train(cfg, data, out, log_path, progress, meta, resume=resume, keep_state=keep_state)
