@@ -625,3 +625,13 @@ def params(
         click.echo(f"{'parameter':<12}{'mean':>8}{'std':>8}")
         for row in curve_stats(curves.values, curves.names):
             click.echo(f"{row['name']:<12}{row['mean']:>8.3f}{row['std']:>8.3f}")
+
+
+def _register_training_commands() -> None:
+    from deepviz.cli_training import models, train
+
+    main.add_command(train)
+    main.add_command(models)
+
+
+_register_training_commands()
