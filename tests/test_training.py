@@ -297,3 +297,12 @@ def test_cli_refusals(tmp_path, monkeypatch, small_ckpt):
     assert not (tmp_path / "v.dvz").exists()
     with pytest.raises(DeepvizError, match="no such checkpoint"):
         runner.invoke(models, [str(tmp_path / "none.dvz")], catch_exceptions=False)
+
+
+def test_divergence_stops_with_a_clear_error(corpus, tmp_path):
+    few = corpus.subset(np.isin(corpus.track_ids, [0, 1, 2, 3, 4]))
+    cfg = TrainConfig(
+        "alexnet", model={"fc_hidden": 8}, epochs=3, batch_size=3, lr=1e9, seed=0, device="cpu"
+    )
+    with pytest.raises(DeepvizError, match="diverged at epoch .* lower --lr"):
+        run_training(cfg, few, tmp_path / "nan.dvz", progress=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
 from dataclasses import asdict, dataclass, field
@@ -258,6 +259,11 @@ def train(
             bar.update(1)
             bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.4g}")
         train_loss = total / len(train_rows)
+        if not math.isfinite(train_loss):
+            raise DeepvizError(
+                f"training diverged at epoch {epoch + 1} (loss {train_loss}); try a lower --lr "
+                "(the best checkpoint so far is kept)"
+            )
         val = evaluate(model, cfg.arch, data, val_rows, scaler, device) if len(val_rows) else {}
         val_loss = val.get("loss", train_loss)
         entry = {"epoch": epoch + 1, "train_loss": train_loss, "val_loss": val_loss}
