@@ -234,7 +234,7 @@ def train(
     deepviz train --arch ae-shared --fma-audio fma_small --fma-metadata fma_metadata -o ae.dvz
     deepviz train --arch alexnet --synth 60 -o alex.dvz
     deepviz train ... -o vgg16.dvz --resume vgg16.dvz      # after an interruption
-    deepviz train --recipe default -o extract/weights/default.dvz
+    deepviz train --recipe default -o extract/weights/default.dvz -y
     """
     from deepviz.training.resume import resume_path
 
