@@ -43,7 +43,7 @@ format: $(DEV)
 
 # Reproduces the embedded default model (≈ 30 min on 2 CPU cores).
 default-model: $(BASE)
-	$(VENV)/bin/deepviz train --recipe default -o extract/weights/default.dvz
+	$(VENV)/bin/deepviz train --recipe default -o extract/weights/default.dvz -y
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo.mp4

@@ -156,6 +156,14 @@ def _widths(ctx, param, value: str | None):
     help="Autoencoders: conv filters per block [default: 32,64,128,256].",
 )
 @click.option(
+    "--unpool",
+    type=click.Choice(["indices", "nearest"]),
+    default=None,
+    help="Autoencoders' decoder: max-unpool with the encoder's indices (the paper's) or nearest "
+    "upsampling (the code must then carry the patch; the default model uses it).  "
+    "[default: indices]",
+)
+@click.option(
     "--pretrained",
     is_flag=True,
     help="Classifiers: start the conv trunk from torchvision's ImageNet weights, read "
@@ -217,6 +225,7 @@ def train(
     momentum,
     fc_hidden,
     widths,
+    unpool,
     pretrained,
     seed,
     device,
@@ -279,6 +288,10 @@ def train(
         if arch not in ("ae", "ae-shared", "ae-skip"):
             raise DeepvizError("--widths is for the autoencoders")
         model["widths"] = widths
+    if unpool:
+        if arch not in ("ae", "ae-shared", "ae-skip"):
+            raise DeepvizError("--unpool is for the autoencoders")
+        model["unpool"] = unpool
 
     from deepviz.training.train import TrainConfig
     from deepviz.training.train import train as run_training

@@ -51,7 +51,7 @@ class FeatureExtractor:
             model if isinstance(model, Checkpoint) else load_checkpoint(resolve_checkpoint(model))
         )
         self.device = resolve_device(device)
-        self.layer = layer or self.checkpoint.meta.get("default_layer")
+        self.layer = self.checkpoint.check_layer(layer)
         self.batch_size = batch_size
         self.model = self.checkpoint.build_model().to(self.device).eval()
 

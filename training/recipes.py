@@ -5,13 +5,16 @@ from __future__ import annotations
 # `deepviz train --recipe default -o extract/weights/default.dvz` (or `make default-model`) runs this.
 DEFAULT_MODEL = {
     "arch": "ae",
-    "model": {"widths": (16, 32, 64, 128), "fc_hidden": 256},  # ≈2.2 M parameters, 8.7 MB
+    # Narrow NET-AE (≈0.6 M parameters). Upsampling instead of unpooling with the encoder's indices:
+    # with indices the decoder rebuilt patches from the pooling positions alone and the 10-d code
+    # collapsed to a constant (seen with this recipe at widths 16–128); here it must use the code.
+    "model": {"widths": (8, 16, 32, 64), "fc_hidden": 128, "unpool": "nearest"},
     "synth_tracks": 240,
     "synth_duration": 30.0,
-    "epochs": 12,
+    "epochs": 20,
     "optimizer": "adam",
     "lr": 1e-3,
-    "batch_size": 64,
+    "batch_size": 32,
     "seed": 0,
     "name": "default",
 }

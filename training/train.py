@@ -109,10 +109,13 @@ def track_vote_accuracy(track_ids, labels, preds, probs) -> float:
     return float((votes.argmax(axis=1) == truth).mean())
 
 
+COLLAPSED_CODE_STD = 1e-3
+
+
 def evaluate(model, arch: str, data: PatchSet, rows, scaler, device, batch_size=EVAL_BATCH) -> dict:
     """Mean loss over `rows`; classifiers add accuracy per segment and per track (majority vote)."""
     model.eval()
-    total, preds, probs = 0.0, [], []
+    total, preds, probs, codes = 0.0, [], [], []
     with torch.inference_mode():
         for i in range(0, len(rows), batch_size):
             r = rows[i : i + batch_size]
@@ -120,10 +123,14 @@ def evaluate(model, arch: str, data: PatchSet, rows, scaler, device, batch_size=
             yb = torch.from_numpy(data.labels[r]).to(device) if is_classifier(arch) else None
             loss, logits = _loss(model, arch, xb, yb)
             total += float(loss) * len(xb)
+            if not is_classifier(arch):
+                codes.append(model.encode(xb).float().cpu().numpy())
             if logits is not None:
                 probs.append(logits.float().softmax(1).cpu().numpy())
                 preds.append(probs[-1].argmax(1))
     out = {"loss": total / max(1, len(rows))}
+    if codes:  # how much the 10-d code varies across patches: ≈ 0 means it collapsed
+        out["code_std"] = float(np.concatenate(codes).std(axis=0).mean())
     if is_classifier(arch) and len(rows):
         preds, probs = np.concatenate(preds), np.concatenate(probs)
         labels = data.labels[rows]
@@ -269,7 +276,13 @@ def train(
         entry = {"epoch": epoch + 1, "train_loss": train_loss, "val_loss": val_loss}
         if classifier:
             entry["train_accuracy"] = correct / len(train_rows)
-            entry.update({f"val_{k}": v for k, v in val.items() if k != "loss"})
+        entry.update({f"val_{k}": v for k, v in val.items() if k != "loss"})
+        if val.get("code_std", 1.0) < COLLAPSED_CODE_STD and progress:
+            tqdm.write(
+                f"deepviz: warning: epoch {epoch + 1}: the 10-d code hardly varies across patches "
+                f"(std {val['code_std']:.2g}); features would be constant — try a lower --lr or "
+                "--unpool nearest"
+            )
         entry["seconds"] = round(time.time() - t0, 2)
         history.append(entry)
         bar.set_postfix(epoch=epoch + 1, train=f"{train_loss:.4g}", val=f"{val_loss:.4g}")

@@ -26,6 +26,10 @@ class AEConfig:
     code_size: int = 10
     input_shape: tuple[int, int] = (64, 96)
     tied: bool | None = None  # None: tied for ae-shared and ae-skip (the authors' choice), else not
+    # "indices": max-unpool with the encoder's pooling indices (the paper's). "nearest": plain
+    # upsampling, so the decoder cannot rebuild the patch from the pooling positions alone and the
+    # 10-d code has to carry the information (with indices we saw the code collapse to a constant).
+    unpool: str = "indices"
 
     def __post_init__(self) -> None:
         if self.variant not in AE_VARIANTS:
@@ -34,6 +38,8 @@ class AEConfig:
         self.input_shape = tuple(int(s) for s in self.input_shape)
         if self.tied is None:
             self.tied = self.variant != "ae"
+        if self.unpool not in ("indices", "nearest"):
+            raise ValueError(f"unpool must be 'indices' or 'nearest', got {self.unpool!r}")
         scale = 2 ** len(self.widths)
         if self.input_shape[0] % scale or self.input_shape[1] % scale:
             raise ValueError(f"input {self.input_shape} is not divisible by {scale}")
@@ -82,7 +88,10 @@ class DecoderBlock(nn.Module):
             self.deconv1 = nn.ConvTranspose2d(c_out, c_in, 3, padding=1)
 
     def forward(self, x, indices, size, skips=None, last: bool = False):
-        x = self.unpool(x, indices, output_size=size)
+        if indices is None:
+            x = F.interpolate(x, size=tuple(size), mode="nearest")
+        else:
+            x = self.unpool(x, indices, output_size=size)
         if skips is not None:
             x = x + skips[1]
         if self._enc is not None:
@@ -114,6 +123,19 @@ class ConvAutoencoder(nn.Module):
             self.dec_fc1 = nn.Linear(cfg.code_size, cfg.fc_hidden)
             self.dec_fc2 = nn.Linear(cfg.fc_hidden, flat)
         self.decoder = nn.ModuleList(DecoderBlock(enc, cfg.tied) for enc in reversed(self.encoder))
+        self._init_weights()
+
+    def _init_weights(self) -> None:
+        """He (Kaiming) init for the ReLU stack, as torchvision's VGG does.
+
+        PyTorch's default init shrinks the signal through the eight convs: differences between
+        patches reach the bottleneck at ~1e-5, the code starts (and with unpooling indices stays)
+        constant. With He init they arrive at ~0.1.
+        """
+        for m in self.modules():
+            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+                nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                nn.init.zeros_(m.bias)
 
     def _encode(self, x: torch.Tensor):
         pools = []
@@ -137,6 +159,7 @@ class ConvAutoencoder(nn.Module):
         x = h.view(-1, *self.config.bottom_shape)
         for i, (block, (indices, size, acts)) in enumerate(zip(self.decoder, reversed(pools))):
             skips = acts if self.config.skip else None
+            indices = indices if self.config.unpool == "indices" else None
             x = block(x, indices, size, skips, last=i == len(self.decoder) - 1)
         return x
 
