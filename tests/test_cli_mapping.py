@@ -125,3 +125,45 @@ def test_stats_and_param_order(tmp_path, music_wav):
     np.testing.assert_allclose(vb[:, names.index("camSpeed")], va[:, names.index("sphR")])
     bad = run("params", music_wav, "-o", a, "-y", "--param-order", "camSpeed,wobble", expect=1)
     assert "wobble" in bad.output
+
+
+@pytest.fixture(scope="module")
+def classifier_dvz(tmp_path_factory):
+    """A small AlexNet genre classifier (untrained) whose L5 layer gives 6144-d features."""
+    from deepviz.extract.checkpoint import Checkpoint, InputScaler
+    from deepviz.extract.models.classifiers import build_classifier
+
+    torch.manual_seed(0)
+    model = build_classifier("alexnet", n_genres=3, fc_hidden=32).eval()
+    cfg = model.config.to_dict()
+    cfg.pop("arch")
+    scaler = InputScaler.fit(np.random.default_rng(0).normal(size=(20, 64, 96)) * 50, "standard")
+    meta = {"name": "alex-tiny", "layers": model.layers, "default_layer": model.default_layer}
+    path = tmp_path_factory.mktemp("models") / "alex.dvz"
+    save_checkpoint(Checkpoint("alexnet", cfg, scaler, model.state_dict(), meta), path)
+    return path
+
+
+@pytest.mark.parametrize("method", ["pca", "kmeans", "kmeans-pca"])
+def test_methods_on_classifier_features_through_a_reference_fit(
+    tmp_path, genre_dirs, music_wav, classifier_dvz, method
+):
+    ref = tmp_path / "ref.json"
+    run("fit", genre_dirs, "-o", ref, "--model", classifier_dvz, "--layer", "L5",
+        "--mapping", method, "-q")
+    assert json.loads(ref.read_text())["feature_dim"] == 6144
+    out = tmp_path / "p.csv"
+    run("params", music_wav, "-o", out, "--model", classifier_dvz, "--layer", "L5", "--fit", ref,
+        "--fps", "5", "-q")
+    vals = np.loadtxt(out, delimiter=",", skiprows=1)[:, 2:]
+    assert vals.shape == (20, 10) and 0 <= vals.min() and vals.max() <= 1 and vals.std() > 0
+    # the same fit with another layer (another feature size) is refused
+    bad = run("params", music_wav, "-o", tmp_path / "q.csv", "--model", classifier_dvz,
+              "--layer", "L6", "--fit", ref, "-q", expect=1)
+    assert str(ref) in bad.output
+
+
+def test_deterministic_on_classifier_features_suggests_pca(tmp_path, music_wav, classifier_dvz):
+    bad = run("params", music_wav, "--stats", "--model", classifier_dvz, "--layer", "L5",
+              "--mapping", "deterministic", "-q", expect=1)
+    assert "pca" in bad.output and "6144" in bad.output
