@@ -14,7 +14,7 @@ from sklearn.preprocessing import MinMaxScaler
 
 from deepviz.errors import DeepvizError
 from deepviz.mapping.options import MappingOptions
-from deepviz.mapping.scalers import scaling_steps
+from deepviz.mapping.scalers import SnapConstant, scaling_steps
 
 N_INIT = 3  # K-Means restarts: fixed, so a fit is reproducible from the seed alone
 FLOOR = 0.25  # K-Means similarity: distances below this share of the typical one count as it
@@ -135,4 +135,6 @@ def build_mapping(options: MappingOptions, n_params: int = 10) -> Pipeline:
         steps = [("minmax", MinMaxScaler()), ("kmeans", kmeans)]
         if method == "kmeans-pca":
             steps += [("simminmax", MinMaxScaler()), ("pca", PaddedPCA(n_params, seed))]
-    return Pipeline(steps + scaling_steps(options.scaling, options.scale_by))
+    return Pipeline(
+        [("snap", SnapConstant()), *steps, *scaling_steps(options.scaling, options.scale_by)]
+    )

@@ -21,9 +21,14 @@ METHODS = ("deterministic", "random", "pca", "kmeans", "kmeans-pca")
 
 def main() -> None:
     extractor = FeatureExtractor("default", device="cpu")
-    tracks = [extractor.extract_audio(synth_track(500 + i, 20.0, s)[0]).values for i, s in enumerate(STYLES)]
+    tracks = [
+        extractor.extract_audio(synth_track(500 + i, 20.0, s)[0]).values
+        for i, s in enumerate(STYLES)
+    ]
     allf = np.concatenate(tracks)
-    print("| method | scaling | within-track std | std of 1st / last parameter | between-track distance |")
+    print(
+        "| method | scaling | within-track std | std of 1st / last parameter | between-track distance |"
+    )
     print("|---|---|---:|---:|---:|")
     for method in METHODS:
         for scaling in ("standard", "minmax"):
@@ -34,7 +39,9 @@ def main() -> None:
             last = np.mean([p[:, -1].std() for p in per])
             means = [p.mean(axis=0) for p in per]
             between = np.mean([np.linalg.norm(a - b) for a, b in itertools.combinations(means, 2)])
-            print(f"| {method} | {scaling} | {within:.3f} | {first:.3f} / {last:.3f} | {between:.3f} |")
+            print(
+                f"| {method} | {scaling} | {within:.3f} | {first:.3f} / {last:.3f} | {between:.3f} |"
+            )
 
 
 if __name__ == "__main__":

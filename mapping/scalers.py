@@ -53,3 +53,29 @@ def scaling_steps(scaling: str, scale_by: str) -> list[tuple[str, BaseEstimator]
     if scaling == "standard":
         steps.append(("unit", ZToUnit()))
     return steps
+
+
+class SnapConstant(TransformerMixin, BaseEstimator):
+    """Components that vary only at float32 rounding level become exactly constant.
+
+    A network's float32 output for identical inputs can differ in the last bits (batched kernels);
+    standard or min-max scaling would stretch that noise into a full swing of the picture (silence
+    flickering). A component whose spread is ≤ `rtol` × its magnitude is set to its mean.
+    """
+
+    def __init__(self, rtol: float = 1e-5):
+        self.rtol = rtol
+
+    def fit(self, X: np.ndarray, y: object = None) -> SnapConstant:
+        X = np.asarray(X, dtype=np.float64)
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        magnitude = np.maximum(np.abs(lo), np.abs(hi))
+        self.constant_ = (hi - lo) <= self.rtol * magnitude
+        self.value_ = X.mean(axis=0)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        X = np.array(X, dtype=np.float64)
+        X[:, self.constant_] = self.value_[self.constant_]
+        return X

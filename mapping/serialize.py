@@ -12,7 +12,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from deepviz.mapping.methods import KMeansSimilarity, PaddedPCA, Permute
-from deepviz.mapping.scalers import Across, ZToUnit
+from deepviz.mapping.scalers import Across, SnapConstant, ZToUnit
 
 # The only classes a file may name, with the fitted attributes their `transform` needs.
 FITTED: dict[str, tuple[type[BaseEstimator], tuple[str, ...]]] = {
@@ -21,12 +21,13 @@ FITTED: dict[str, tuple[type[BaseEstimator], tuple[str, ...]]] = {
     "PCA": (PCA, ("components_", "mean_", "explained_variance_", "n_components_", "n_samples_")),
     "KMeans": (KMeans, ("cluster_centers_", "inertia_", "n_iter_")),
     "ZToUnit": (ZToUnit, ()),
+    "SnapConstant": (SnapConstant, ("constant_", "value_")),
     "Across": (Across, ("scaler_",)),
     "Permute": (Permute, ("permutation_",)),
     "PaddedPCA": (PaddedPCA, ("pca_",)),
     "KMeansSimilarity": (KMeansSimilarity, ("kmeans_", "eps_", "fill_")),
 }
-DTYPES = ("float64", "float32", "int64", "int32")
+DTYPES = ("float64", "float32", "int64", "int32", "bool")
 
 
 def encode(value: Any) -> Any:

@@ -333,3 +333,19 @@ def test_curve_stats_give_mean_and_std_per_parameter():
     assert stats[2] == {"name": "z", "mean": pytest.approx(0.7), "std": pytest.approx(0.0)}
     with pytest.raises(DeepvizError):
         curve_stats(curves, ["x", "y"])
+
+
+@pytest.mark.parametrize("method", ["deterministic", "pca", "kmeans-pca"])
+def test_float_rounding_noise_is_not_stretched_into_motion(method, tmp_path):
+    """Identical patches can give features differing in the last float32 bits: keep them still."""
+    X = np.tile(np.linspace(0.1, 0.9, 10, dtype=np.float32), (12, 1))
+    X[::2, 3] += np.float32(1.5e-8)  # what a batched float32 kernel did on silence
+    fitted = fit_mapping(X, MappingOptions(method=method), "m")
+    out = fitted.transform(X)
+    assert np.ptp(out, axis=0).max() == 0
+    fitted.save(tmp_path / "f.json")
+    np.testing.assert_array_equal(load_mapping(tmp_path / "f.json").transform(X), out)
+    # real variation is kept
+    Y = X.copy()
+    Y[::2, 3] += 0.05
+    assert np.ptp(fit_mapping(Y, MappingOptions(method=method), "m").transform(Y), axis=0).max() > 0.3
