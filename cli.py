@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import warnings
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import click
@@ -68,6 +70,14 @@ def parse_size(ctx, param, value: str) -> tuple[int, int]:
 
 def model_options(f):
     f = click.option(
+        "--device",
+        default="auto",
+        show_default=True,
+        type=click.Choice(["auto", "cpu", "cuda"]),
+        help="Where the network runs.",
+    )(f)
+    f = click.option("--layer", default=None, help="Feature layer of a classifier (e.g. L15).")(f)
+    f = click.option(
         "--model",
         "model",
         default="default",
@@ -75,46 +85,15 @@ def model_options(f):
         metavar="NAME|FILE",
         help="Feature network: 'default' (embedded autoencoder) or a .dvz checkpoint.",
     )(f)
-    f = click.option("--layer", default=None, help="Feature layer of a classifier (e.g. L15).")(f)
-    f = click.option(
-        "--device",
-        default="auto",
-        show_default=True,
-        type=click.Choice(["auto", "cpu", "cuda"]),
-        help="Where the network runs.",
-    )(f)
     return f
 
 
 def mapping_options(f):
     f = click.option(
-        "--mapping",
-        "method",
-        type=click.Choice(MAPPINGS),
-        default="deterministic",
-        show_default=True,
-        help="I deterministic, II random, III pca, IV kmeans, V kmeans-pca.",
-    )(f)
-    f = click.option(
-        "--scaling",
-        type=click.Choice(["standard", "minmax"]),
-        default="standard",
-        show_default=True,
-        help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1].",
-    )(f)
-    f = click.option(
-        "--scale-by",
-        type=click.Choice(["features", "across"]),
+        "--param-order",
         default=None,
-        help="One statistic per component, or one across all [default: across for "
-        "pca and kmeans-pca, features otherwise].",
-    )(f)
-    f = click.option(
-        "--clusters",
-        default=10,
-        show_default=True,
-        type=click.IntRange(2, 1000),
-        help="K-Means clusters (kmeans, kmeans-pca).",
+        metavar="NAMES",
+        help="Comma-separated parameter names: which parameter gets which component.",
     )(f)
     f = click.option(
         "--fit",
@@ -124,22 +103,39 @@ def mapping_options(f):
         help="A mapping fitted by `deepviz fit` (JSON) instead of fitting on the track.",
     )(f)
     f = click.option(
-        "--param-order",
+        "--clusters",
+        default=10,
+        show_default=True,
+        type=click.IntRange(2, 1000),
+        help="K-Means clusters (kmeans, kmeans-pca).",
+    )(f)
+    f = click.option(
+        "--scale-by",
+        type=click.Choice(["features", "across"]),
         default=None,
-        metavar="NAMES",
-        help="Comma-separated parameter names: which parameter gets which component.",
+        help="One statistic per component, or one across all [default: across for "
+        "pca and kmeans-pca, features otherwise].",
+    )(f)
+    f = click.option(
+        "--scaling",
+        type=click.Choice(["standard", "minmax"]),
+        default="standard",
+        show_default=True,
+        help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1].",
+    )(f)
+    f = click.option(
+        "--mapping",
+        "method",
+        type=click.Choice(MAPPINGS),
+        default="deterministic",
+        show_default=True,
+        help="I deterministic, II random, III pca, IV kmeans, V kmeans-pca.",
     )(f)
     return f
 
 
 def timeline_options(f):
-    f = click.option(
-        "--fps",
-        default=30.0,
-        show_default=True,
-        type=click.FloatRange(1, 240),
-        help="Frames per second.",
-    )(f)
+    f = click.option("--seed", default=0, show_default=True, help="Seed for random choices.")(f)
     f = click.option(
         "--smoothing",
         default=0.25,
@@ -147,26 +143,48 @@ def timeline_options(f):
         type=click.FloatRange(0, 1, max_open=True),
         help="EMA smoothing: share of the old value kept per 0.96 s segment (0 = off).",
     )(f)
-    f = click.option("--seed", default=0, show_default=True, help="Seed for random choices.")(f)
+    f = click.option(
+        "--fps",
+        default=30.0,
+        show_default=True,
+        type=click.FloatRange(1, 240),
+        help="Frames per second.",
+    )(f)
     return f
 
 
-def _planner(
-    scene,
-    model,
-    layer,
-    device,
-    method,
-    scaling,
-    scale_by,
-    clusters,
-    fit_path,
-    param_order,
-    fps,
-    smoothing,
-    seed,
-    quiet,
-):
+@dataclass
+class PlanOptions:
+    """The options shared by `render` and `params`: how a track becomes per-frame parameters."""
+
+    scene: str
+    model: str
+    layer: str | None
+    device: str
+    method: str
+    scaling: str
+    scale_by: str | None
+    clusters: int
+    fit_path: str | None
+    param_order: str | None
+    fps: float
+    smoothing: float
+    seed: int
+
+
+def plan_options(f):
+    """Add the model, mapping and timeline options; the command receives them as `plan`."""
+
+    @functools.wraps(f)
+    def collect(**kwargs):
+        names = [fld.name for fld in fields(PlanOptions)]
+        plan = PlanOptions(**{name: kwargs.pop(name) for name in names})
+        return f(plan=plan, **kwargs)
+
+    return timeline_options(model_options(mapping_options(collect)))
+
+
+def _planner(plan: PlanOptions, quiet: bool):
     """A function audio path → Curves, with the feature network loaded once for many files."""
     from deepviz.extract.audio import load_audio
     from deepviz.extract.extractor import FeatureExtractor
@@ -174,15 +192,19 @@ def _planner(
     from deepviz.renderer.plan import plan_curves
     from deepviz.scenes import get_scene
 
-    scene_cls = get_scene(scene)
+    scene_cls = get_scene(plan.scene)
     options = MappingOptions(
-        method=method, scaling=scaling, scale_by=scale_by, n_clusters=clusters, seed=seed
+        method=plan.method,
+        scaling=plan.scaling,
+        scale_by=plan.scale_by,
+        n_clusters=plan.clusters,
+        seed=plan.seed,
     )
-    extractor = FeatureExtractor(model, device=device, layer=layer)
+    extractor = FeatureExtractor(plan.model, device=plan.device, layer=plan.layer)
     for note in options.warnings:
         click.echo(f"deepviz: note: {note}", err=True)
 
-    def plan(audio):
+    def curves_of(audio):
         y = load_audio(audio)
         if not quiet:
             minutes, seconds = divmod(len(y) / 44100, 60)
@@ -191,13 +213,18 @@ def _planner(
                 f"{extractor.model_id} on {extractor.device.type} …",
                 err=True,
             )
-        return plan_curves(y, scene_cls, extractor, options, fps, smoothing, fit_path, param_order)
+        return plan_curves(
+            y,
+            scene_cls,
+            extractor,
+            options,
+            plan.fps,
+            plan.smoothing,
+            plan.fit_path,
+            plan.param_order,
+        )
 
-    return plan
-
-
-def _curves(audio, *args):
-    return _planner(*args)(audio)
+    return curves_of
 
 
 @main.command()
@@ -218,9 +245,7 @@ def _curves(audio, *args):
     callback=parse_size,
     help="WIDTHxHEIGHT (even numbers).",
 )
-@timeline_options
-@model_options
-@mapping_options
+@plan_options
 @click.option(
     "--start",
     default=0.0,
@@ -278,20 +303,8 @@ def _curves(audio, *args):
 def render(
     audio,
     output,
-    scene,
+    plan: PlanOptions,
     size,
-    fps,
-    smoothing,
-    seed,
-    model,
-    layer,
-    device,
-    method,
-    scaling,
-    scale_by,
-    clusters,
-    fit_path,
-    param_order,
     start,
     duration,
     crf,
@@ -336,30 +349,15 @@ def render(
     from deepviz.scenes import create_context
 
     gl = create_context()  # before the slow part: no EGL is an error at once
-    plan = _planner(
-        scene,
-        model,
-        layer,
-        device,
-        method,
-        scaling,
-        scale_by,
-        clusters,
-        fit_path,
-        param_order,
-        fps,
-        smoothing,
-        seed,
-        quiet,
-    )
+    curves_of = _planner(plan, quiet)
     opts = VideoOptions(
         width=size[0],
         height=size[1],
-        fps=fps,
+        fps=plan.fps,
         crf=crf,
         preset=preset,
         samples=samples,
-        seed=seed,
+        seed=plan.seed,
         start=start,
         duration=duration,
     )
@@ -371,11 +369,11 @@ def render(
                     click.echo(f"deepviz: skipped {out}: already exists (use -y)", err=True)
                     continue
                 check_output_path(out, overwrite)
-            curves = plan(src)
+            curves = curves_of(src)
             if dump_params:
                 frames = frame_range(curves, start, duration)
                 write_curves(curves, dump_params, slice(frames.start, frames.stop))
-            render_video(curves, scene, src, out, opts, quiet=quiet, ctx=gl)
+            render_video(curves, plan.scene, src, out, opts, quiet=quiet, ctx=gl)
         except DeepvizError as exc:
             if not batch:
                 raise
@@ -558,28 +556,14 @@ def fit(
     show_default=True,
     help="Whose parameter names and priority to use.",
 )
-@timeline_options
-@model_options
-@mapping_options
+@plan_options
 @click.option("--stats", is_flag=True, help="Print each parameter's mean and std.")
 @click.option("-y", "--overwrite", is_flag=True)
 @click.option("-q", "--quiet", is_flag=True)
 def params(
     audio,
     output,
-    scene,
-    fps,
-    smoothing,
-    seed,
-    model,
-    layer,
-    device,
-    method,
-    scaling,
-    scale_by,
-    clusters,
-    fit_path,
-    param_order,
+    plan: PlanOptions,
     stats,
     overwrite,
     quiet,
@@ -597,23 +581,7 @@ def params(
         raise DeepvizError("already exists (use -y/--overwrite to replace it)", output)
     if output and Path(output).suffix.lower() not in (".csv", ".json"):
         raise DeepvizError("unknown curve file type (use .csv or .json)", output)
-    curves = _curves(
-        audio,
-        scene,
-        model,
-        layer,
-        device,
-        method,
-        scaling,
-        scale_by,
-        clusters,
-        fit_path,
-        param_order,
-        fps,
-        smoothing,
-        seed,
-        quiet,
-    )
+    curves = _planner(plan, quiet)(audio)
     if output:
         write_curves(curves, output)
         if not quiet:

@@ -59,3 +59,16 @@ def load_audio(
     if not np.isfinite(y).all():
         y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
     return y
+
+
+def write_audio(
+    y: np.ndarray, path: str | os.PathLike, sr: int = SAMPLE_RATE, channels: int = 1, args=()
+) -> str:
+    """Encode mono float32 `y` to `path` with ffmpeg (format from the extension; extra `args`)."""
+    path = os.fspath(path)
+    cmd = [ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "f32le", "-ar", str(sr), "-ac", "1"]
+    cmd += ["-i", "pipe:0", "-ac", str(channels), *args, path]
+    proc = subprocess.run(cmd, input=np.asarray(y, dtype="<f4").tobytes(), capture_output=True)
+    if proc.returncode:
+        raise DeepvizError(f"cannot write audio ({last_error_line(proc.stderr.decode())})", path)
+    return path

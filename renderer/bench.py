@@ -12,6 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from deepviz.extract.audio import write_audio
 from deepviz.extract.ffmpeg import ffmpeg_exe, probe
 from deepviz.training.synth import synth_track
 
@@ -58,39 +59,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         y, _ = synth_track(7, args.seconds, "electronic")
-        clip = tmp / "clip.wav"
-        subprocess.run(
-            [
-                ffmpeg_exe(),
-                "-loglevel",
-                "error",
-                "-f",
-                "f32le",
-                "-ar",
-                "44100",
-                "-ac",
-                "1",
-                "-i",
-                "pipe:0",
-                str(clip),
-            ],
-            input=y.astype("<f4").tobytes(),
-            check=True,
-        )
-        short = tmp / "short.wav"
-        subprocess.run(
-            [
-                ffmpeg_exe(),
-                "-loglevel",
-                "error",
-                "-i",
-                str(clip),
-                "-t",
-                f"{args.seconds / 3:g}",
-                str(short),
-            ],
-            check=True,
-        )
+        clip = Path(write_audio(y, tmp / "clip.wav"))
+        short = Path(write_audio(y[: len(y) // 3], tmp / "short.wav"))
         common = ["--size", SIZE, "--fps", str(FPS), "--preset", PRESET, "-q", "-y"]
         rows = []
         for scene in ("real", "bar"):

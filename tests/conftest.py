@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from deepviz.extract.audio import write_audio
 from deepviz.extract.ffmpeg import ffmpeg_exe
 from deepviz.training.synth import synth_track
 
@@ -16,25 +17,7 @@ SR = 44100
 
 def encode(y: np.ndarray, path: Path, sr: int = SR, channels: int = 1, args=()) -> Path:
     """Write mono float32 `y` at `sr` to `path` with ffmpeg (format from the extension)."""
-    cmd = [
-        ffmpeg_exe(),
-        "-y",
-        "-loglevel",
-        "error",
-        "-f",
-        "f32le",
-        "-ar",
-        str(sr),
-        "-ac",
-        "1",
-        "-i",
-        "pipe:0",
-        "-ac",
-        str(channels),
-        *args,
-        str(path),
-    ]
-    subprocess.run(cmd, input=np.asarray(y, dtype="<f4").tobytes(), check=True)
+    write_audio(y, path, sr, channels, args)
     return path
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import subprocess
 from pathlib import Path
 
 import numpy as np
 
-from deepviz.extract.ffmpeg import ffmpeg_exe
+from deepviz.extract.audio import write_audio
 from deepviz.training.synth import synth_track
 
 # FMA's tracks.csv: 52 columns under 4 groups, index column first (pandas' two-row header).
@@ -30,26 +29,7 @@ BROKEN_ID = 1666
 
 def encode_mp3(y: np.ndarray, path: Path, sr: int = 44100) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        ffmpeg_exe(),
-        "-y",
-        "-loglevel",
-        "error",
-        "-f",
-        "f32le",
-        "-ar",
-        str(sr),
-        "-ac",
-        "1",
-        "-i",
-        "pipe:0",
-        "-c:a",
-        "libmp3lame",
-        "-b:a",
-        "96k",
-        str(path),
-    ]
-    subprocess.run(cmd, input=np.asarray(y, dtype="<f4").tobytes(), check=True)
+    write_audio(y, path, sr, args=("-c:a", "libmp3lame", "-b:a", "96k"))
     return path
 
 
