@@ -51,7 +51,8 @@ class Permute(TransformerMixin, BaseEstimator):
 
 class PaddedPCA(TransformerMixin, BaseEstimator):
     """sklearn PCA to `n_components`; with too few samples or features it fits fewer components
-    (at most n_samples − 1) and pads the rest with 0, the components' mean."""
+    (at most n_samples − 1; none for constant input) and pads the rest with 0, the components'
+    mean."""
 
     def __init__(self, n_components: int = 10, random_state: int = 0):
         self.n_components, self.random_state = n_components, random_state
@@ -59,6 +60,8 @@ class PaddedPCA(TransformerMixin, BaseEstimator):
     def fit(self, X: np.ndarray, y: object = None) -> PaddedPCA:
         X = np.asarray(X, dtype=np.float64)
         k = min(self.n_components, X.shape[0] - 1, X.shape[1])
+        if not np.ptp(X, axis=0).any():  # constant input (e.g. silence): nothing to project
+            k = 0
         self.pca_ = PCA(k, random_state=self.random_state).fit(X) if k >= 1 else None
         if self.pca_ is not None:  # C order, as a loaded fit has: the same sums, to the last bit
             self.pca_.components_ = np.ascontiguousarray(self.pca_.components_)
