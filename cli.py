@@ -419,12 +419,11 @@ def scenes():
 
     for name, cls in SCENES.items():
         click.echo(f"{name}: {cls.description}")
+        click.echo(f"  {'parameter':<11}{'range':<22}{'priority':<10}meaning")
         for p in cls.params:
             rank = cls.priority.index(p.name) + 1
-            unit = f" {p.unit}" if p.unit else ""
-            click.echo(
-                f"  {p.name:<10} {p.low:g}–{p.high:g}{unit:<8} priority {rank:>2}  {p.description}"
-            )
+            span = f"{p.low:g} to {p.high:g} {p.unit}".strip()
+            click.echo(f"  {p.name:<11}{span:<22}{rank:<10}{p.description}")
         click.echo("")
 
 

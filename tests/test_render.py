@@ -215,3 +215,12 @@ def test_batch_renders_a_folder_and_reports_a_broken_file(tmp_path, music):
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("deepviz: error")]
     assert len(errors) == 2 and "three.mp3" in errors[0] and "1 of 3 files failed" in errors[1]
     assert abs(probe(out / "two.mp4").duration - 2.0) < 0.15
+
+
+def test_scenes_command_lists_parameters_ranges_and_priority():
+    result = CliRunner().invoke(main, ["scenes"])
+    assert result.exit_code == 0
+    rows = {ln.split()[0]: ln.split() for ln in result.output.splitlines() if ln.startswith("  ")}
+    assert rows["sphRad"][1:5] == ["0.15", "to", "0.6", "units"] and rows["sphRad"][5] == "1"
+    assert rows["camHeight"][-3:] == ["10", "camera", "height"]
+    assert {f"bar{i}" for i in range(10)} <= set(rows)
