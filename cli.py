@@ -602,3 +602,122 @@ def _register_training_commands() -> None:
 
 
 _register_training_commands()
+
+
+ROMAN = {"deterministic": "I", "random": "II", "pca": "III", "kmeans": "IV", "kmeans-pca": "V"}
+
+
+def parse_mapping_specs(text: str, clusters: int, seed: int):
+    """'pca,kmeans:minmax,deterministic:standard:across' → [(label, MappingOptions), …]."""
+    from deepviz.mapping import MappingOptions
+
+    specs = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        method, *rest = item.split(":")
+        if len(rest) > 2:
+            raise DeepvizError(f"{item!r}: a mapping is METHOD[:SCALING[:SCALE_BY]]")
+        options = MappingOptions(
+            method=method,
+            scaling=rest[0] if rest else "standard",
+            scale_by=rest[1] if len(rest) > 1 else None,
+            n_clusters=clusters,
+            seed=seed,
+        )
+        by = "per feature" if options.scale_by == "features" else "across"
+        label = f"{ROMAN[method]} {method} · {options.scaling} {by}"
+        specs.append((label, options))
+    if not 1 <= len(specs) <= 16:
+        raise DeepvizError(f"--mappings takes 1 to 16 mappings, got {len(specs)}")
+    return specs
+
+
+@main.command()
+@click.argument("audio")
+@click.option("-o", "--output", required=True, metavar="FILE.mp4")
+@click.option(
+    "--mappings",
+    default="deterministic,random,pca,kmeans,kmeans-pca,kmeans-pca:minmax",
+    show_default=True,
+    metavar="SPECS",
+    help="Comma-separated METHOD[:SCALING[:SCALE_BY]], one panel each.",
+)
+@click.option("--scene", type=click.Choice(SCENE_NAMES), default="bar", show_default=True)
+@click.option(
+    "--size",
+    default="1280x720",
+    show_default=True,
+    callback=parse_size,
+    help="Size of the whole video (WIDTHxHEIGHT).",
+)
+@timeline_options
+@model_options
+@click.option("--clusters", default=10, show_default=True, type=click.IntRange(2, 1000))
+@click.option("--start", default=0.0, show_default=True, type=click.FloatRange(0))
+@click.option("--duration", default=None, type=click.FloatRange(0, min_open=True))
+@click.option("--crf", default=18, show_default=True, type=click.IntRange(0, 51))
+@click.option("--preset", default="medium", show_default=True)
+@click.option("--samples", default=4, show_default=True, type=click.IntRange(1, 16))
+@click.option("-y", "--overwrite", is_flag=True)
+@click.option("-q", "--quiet", is_flag=True)
+def compare(
+    audio,
+    output,
+    mappings,
+    scene,
+    size,
+    fps,
+    smoothing,
+    seed,
+    model,
+    layer,
+    device,
+    clusters,
+    start,
+    duration,
+    crf,
+    preset,
+    samples,
+    overwrite,
+    quiet,
+):
+    """Side-by-side video of one track under several mappings, each panel labelled.
+
+    \b
+    deepviz compare song.mp3 -o methods.mp4
+    deepviz compare song.mp3 -o scalers.mp4 --mappings pca:standard,pca:minmax --scene real
+    """
+    from deepviz.extract.audio import check_input_file, load_audio
+    from deepviz.extract.extractor import FeatureExtractor
+    from deepviz.renderer.encoder import check_output_path
+
+    check_input_file(audio)
+    out = check_output_path(output, overwrite)
+    specs = parse_mapping_specs(mappings, clusters, seed)
+
+    from deepviz.renderer.compare import Panel, render_comparison
+    from deepviz.renderer.plan import curves_from_features
+    from deepviz.renderer.render import VideoOptions
+    from deepviz.scenes import create_context, get_scene
+
+    gl = create_context()
+    extractor = FeatureExtractor(model, device=device, layer=layer)
+    features = extractor.extract_audio(load_audio(audio))
+    scene_cls = get_scene(scene)
+    panels = [
+        Panel(label, curves_from_features(features, scene_cls, options, fps, smoothing))
+        for label, options in specs
+    ]
+    opts = VideoOptions(
+        width=size[0],
+        height=size[1],
+        fps=fps,
+        crf=crf,
+        preset=preset,
+        samples=samples,
+        seed=seed,
+        start=start,
+        duration=duration,
+    )
+    render_comparison(panels, scene, audio, out, opts, quiet=quiet, ctx=gl)
+    if not quiet:
+        click.echo(f"wrote {out}", err=True)

@@ -68,6 +68,19 @@ def plan_curves(
 ) -> Curves:
     y = audio if isinstance(audio, np.ndarray) else load_audio(audio)
     features = extractor.extract_audio(y)
+    return curves_from_features(features, scene_cls, options, fps, smoothing, fit_path, param_order)
+
+
+def curves_from_features(
+    features: TrackFeatures,
+    scene_cls: type[Scene],
+    options: MappingOptions,
+    fps: float,
+    smoothing: float,
+    fit_path: str | os.PathLike | None = None,
+    param_order: str | None = None,
+) -> Curves:
+    """Map one track's features and build its per-frame curves (no audio work)."""
     params = segment_parameters(features, scene_cls, options, fit_path, param_order)
     values = parameter_curves(params, features.anchors, features.duration, fps, smoothing)
     return Curves(values, scene_cls.param_names(), fps, features.duration, features, params)

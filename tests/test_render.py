@@ -224,3 +224,21 @@ def test_scenes_command_lists_parameters_ranges_and_priority():
     assert rows["sphRad"][1:5] == ["0.15", "to", "0.6", "units"] and rows["sphRad"][5] == "1"
     assert rows["camHeight"][-3:] == ["10", "camera", "height"]
     assert {f"bar{i}" for i in range(10)} <= set(rows)
+
+
+def test_compare_tiles_one_labelled_panel_per_mapping(tmp_path, music_wav):
+    out = tmp_path / "cmp.mp4"
+    result = CliRunner().invoke(main, ["compare", str(music_wav), "-o", str(out), "--mappings",
+                                       "deterministic,pca:minmax", "--size", "192x64", "--fps",
+                                       "12", "--preset", "ultrafast", "--crf", "0", "-q"])
+    assert result.exit_code == 0, result.output
+    info = probe(out)
+    assert (info.width, info.height, info.audio_codec) == (192, 64, "aac")
+    frames = decode_frames(out, 192, 64)
+    assert abs(len(frames) / 12 - 4.0) <= 1 / 12
+    left, right = frames[:, :, :96].astype(int), frames[:, :, 96:].astype(int)
+    assert np.abs(left - right).mean() > 1  # the two mappings draw different bars
+    assert np.abs(np.diff(left, axis=0)).mean() > 0  # and each panel moves
+    bad = CliRunner().invoke(main, ["compare", str(music_wav), "-o", str(tmp_path / "b.mp4"),
+                                    "--mappings", "pca,wobble"])
+    assert bad.exit_code == 1 and "wobble" in bad.output and not (tmp_path / "b.mp4").exists()
