@@ -149,21 +149,68 @@ def test_methods_on_classifier_features_through_a_reference_fit(
     tmp_path, genre_dirs, music_wav, classifier_dvz, method
 ):
     ref = tmp_path / "ref.json"
-    run("fit", genre_dirs, "-o", ref, "--model", classifier_dvz, "--layer", "L5",
-        "--mapping", method, "-q")
+    run(
+        "fit",
+        genre_dirs,
+        "-o",
+        ref,
+        "--model",
+        classifier_dvz,
+        "--layer",
+        "L5",
+        "--mapping",
+        method,
+        "-q",
+    )
     assert json.loads(ref.read_text())["feature_dim"] == 6144
     out = tmp_path / "p.csv"
-    run("params", music_wav, "-o", out, "--model", classifier_dvz, "--layer", "L5", "--fit", ref,
-        "--fps", "5", "-q")
+    run(
+        "params",
+        music_wav,
+        "-o",
+        out,
+        "--model",
+        classifier_dvz,
+        "--layer",
+        "L5",
+        "--fit",
+        ref,
+        "--fps",
+        "5",
+        "-q",
+    )
     vals = np.loadtxt(out, delimiter=",", skiprows=1)[:, 2:]
     assert vals.shape == (20, 10) and 0 <= vals.min() and vals.max() <= 1 and vals.std() > 0
     # the same fit with another layer (another feature size) is refused
-    bad = run("params", music_wav, "-o", tmp_path / "q.csv", "--model", classifier_dvz,
-              "--layer", "L6", "--fit", ref, "-q", expect=1)
+    bad = run(
+        "params",
+        music_wav,
+        "-o",
+        tmp_path / "q.csv",
+        "--model",
+        classifier_dvz,
+        "--layer",
+        "L6",
+        "--fit",
+        ref,
+        "-q",
+        expect=1,
+    )
     assert str(ref) in bad.output
 
 
 def test_deterministic_on_classifier_features_suggests_pca(tmp_path, music_wav, classifier_dvz):
-    bad = run("params", music_wav, "--stats", "--model", classifier_dvz, "--layer", "L5",
-              "--mapping", "deterministic", "-q", expect=1)
+    bad = run(
+        "params",
+        music_wav,
+        "--stats",
+        "--model",
+        classifier_dvz,
+        "--layer",
+        "L5",
+        "--mapping",
+        "deterministic",
+        "-q",
+        expect=1,
+    )
     assert "pca" in bad.output and "6144" in bad.output

@@ -348,4 +348,6 @@ def test_float_rounding_noise_is_not_stretched_into_motion(method, tmp_path):
     # real variation is kept
     Y = X.copy()
     Y[::2, 3] += 0.05
-    assert np.ptp(fit_mapping(Y, MappingOptions(method=method), "m").transform(Y), axis=0).max() > 0.3
+    assert (
+        np.ptp(fit_mapping(Y, MappingOptions(method=method), "m").transform(Y), axis=0).max() > 0.3
+    )

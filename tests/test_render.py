@@ -228,9 +228,26 @@ def test_scenes_command_lists_parameters_ranges_and_priority():
 
 def test_compare_tiles_one_labelled_panel_per_mapping(tmp_path, music_wav):
     out = tmp_path / "cmp.mp4"
-    result = CliRunner().invoke(main, ["compare", str(music_wav), "-o", str(out), "--mappings",
-                                       "deterministic,pca:minmax", "--size", "192x64", "--fps",
-                                       "12", "--preset", "ultrafast", "--crf", "0", "-q"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(music_wav),
+            "-o",
+            str(out),
+            "--mappings",
+            "deterministic,pca:minmax",
+            "--size",
+            "192x64",
+            "--fps",
+            "12",
+            "--preset",
+            "ultrafast",
+            "--crf",
+            "0",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     info = probe(out)
     assert (info.width, info.height, info.audio_codec) == (192, 64, "aac")
@@ -239,6 +256,7 @@ def test_compare_tiles_one_labelled_panel_per_mapping(tmp_path, music_wav):
     left, right = frames[:, :, :96].astype(int), frames[:, :, 96:].astype(int)
     assert np.abs(left - right).mean() > 1  # the two mappings draw different bars
     assert np.abs(np.diff(left, axis=0)).mean() > 0  # and each panel moves
-    bad = CliRunner().invoke(main, ["compare", str(music_wav), "-o", str(tmp_path / "b.mp4"),
-                                    "--mappings", "pca,wobble"])
+    bad = CliRunner().invoke(
+        main, ["compare", str(music_wav), "-o", str(tmp_path / "b.mp4"), "--mappings", "pca,wobble"]
+    )
     assert bad.exit_code == 1 and "wobble" in bad.output and not (tmp_path / "b.mp4").exists()
