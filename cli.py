@@ -14,6 +14,17 @@ from deepviz import __version__
 from deepviz.errors import DeepvizError
 
 SCENE_NAMES = ("real", "bar")
+PRESETS = (
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+)  # x264's
 MAPPINGS = ("deterministic", "random", "pca", "kmeans", "kmeans-pca")
 
 
@@ -270,19 +281,7 @@ def _planner(plan: PlanOptions, quiet: bool):
     "--preset",
     default="medium",
     show_default=True,
-    type=click.Choice(
-        [
-            "ultrafast",
-            "superfast",
-            "veryfast",
-            "faster",
-            "fast",
-            "medium",
-            "slow",
-            "slower",
-            "veryslow",
-        ]
-    ),
+    type=click.Choice(PRESETS),
     help="x264 speed preset.",
 )
 @click.option(
@@ -391,7 +390,7 @@ def render(
 @click.option("--scene", type=click.Choice(SCENE_NAMES), default="real", show_default=True)
 @click.option("--size", default="1280x720", show_default=True, callback=parse_size)
 @click.option("--fps", default=30.0, show_default=True, type=click.FloatRange(1, 240))
-@click.option("--preset", default="veryfast", show_default=True)
+@click.option("--preset", default="veryfast", show_default=True, type=click.Choice(PRESETS))
 @click.option("-y", "--overwrite", is_flag=True, help="Replace the output if it exists.")
 @click.option("-q", "--quiet", is_flag=True)
 @click.pass_context
@@ -655,7 +654,7 @@ def parse_mapping_specs(text: str, clusters: int, seed: int):
 @click.option("--start", default=0.0, show_default=True, type=click.FloatRange(0))
 @click.option("--duration", default=None, type=click.FloatRange(0, min_open=True))
 @click.option("--crf", default=18, show_default=True, type=click.IntRange(0, 51))
-@click.option("--preset", default="medium", show_default=True)
+@click.option("--preset", default="medium", show_default=True, type=click.Choice(PRESETS))
 @click.option("--samples", default=4, show_default=True, type=click.IntRange(1, 16))
 @click.option("-y", "--overwrite", is_flag=True)
 @click.option("-q", "--quiet", is_flag=True)

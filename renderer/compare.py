@@ -10,11 +10,9 @@ from pathlib import Path
 import moderngl
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
-from tqdm import tqdm
 
-from deepviz.renderer.encoder import VideoWriter
 from deepviz.renderer.plan import Curves
-from deepviz.renderer.render import VideoOptions, frame_range
+from deepviz.renderer.render import VideoOptions, encode_frames, frame_range
 from deepviz.scenes import create_context, get_scene
 
 
@@ -78,42 +76,22 @@ def render_comparison(
     scenes = [scene_cls(ctx, pw, ph, samples=opts.samples, seed=opts.seed) for _ in panels]
     labels = [label_overlay(p.label, pw, ph) for p in panels]
     canvas = np.zeros((opts.height, opts.width, 3), dtype=np.uint8)
+
+    def draw(i: int) -> bytes:
+        for k, (scene, panel, (rgb, alpha)) in enumerate(zip(scenes, panels, labels)):
+            scene.update(panel.curves.values[i], dt if i else 0.0)
+            img = np.frombuffer(scene.frame(), np.uint8).reshape(ph, pw, 3)
+            y, x = (k // cols) * ph, (k % cols) * pw
+            canvas[y : y + ph, x : x + pw] = img * (1 - alpha) + 255 * rgb * alpha
+        return canvas.tobytes()
+
     try:
-        for i in range(frames.start):
+        for i in range(frames.start):  # replay state up to the section's start
             for scene, panel in zip(scenes, panels):
                 scene.update(panel.curves.values[i], dt if i else 0.0)
-        with (
-            VideoWriter(
-                out,
-                opts.width,
-                opts.height,
-                first.fps,
-                audio=audio_path,
-                audio_start=frames.start / first.fps,
-                audio_duration=(frames.stop - frames.start) / first.fps,
-                crf=opts.crf,
-                preset=opts.preset,
-            ) as writer,
-            tqdm(
-                total=len(frames),
-                unit="frame",
-                desc=f"rendering {Path(out).name}",
-                disable=quiet,
-                dynamic_ncols=True,
-            ) as bar,
-        ):
-            for i in frames:
-                for k, (scene, panel, (rgb, alpha)) in enumerate(zip(scenes, panels, labels)):
-                    scene.update(panel.curves.values[i], dt if i else 0.0)
-                    img = np.frombuffer(scene.frame(), np.uint8).reshape(ph, pw, 3)
-                    img = (img * (1 - alpha) + 255 * rgb * alpha).astype(np.uint8)
-                    y, x = (k // cols) * ph, (k % cols) * pw
-                    canvas[y : y + ph, x : x + pw] = img
-                writer.write(canvas.tobytes())
-                bar.update(1)
+        return encode_frames(draw, frames, first.fps, audio_path, out, opts, quiet)
     finally:
         for scene in scenes:
             scene.release()
         if own_ctx:
             ctx.release()
-    return Path(out)

@@ -11,18 +11,6 @@ from deepviz.errors import DeepvizError
 from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line
 from deepviz.fileio import commit, temp_path_for
 
-PRESETS = (
-    "ultrafast",
-    "superfast",
-    "veryfast",
-    "faster",
-    "fast",
-    "medium",
-    "slow",
-    "slower",
-    "veryslow",
-)
-
 
 def check_output_path(out: str | os.PathLike, overwrite: bool) -> Path:
     """Fail early, before any work, if `out` cannot be written."""

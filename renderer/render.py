@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,42 @@ def frame_range(curves: Curves, start: float, duration: float | None) -> range:
     return range(first, first + n)
 
 
+def encode_frames(
+    draw: Callable[[int], bytes],
+    frames: range,
+    fps: float,
+    audio_path: str | os.PathLike,
+    out: str | os.PathLike,
+    opts: VideoOptions,
+    quiet: bool = False,
+) -> Path:
+    """Stream `draw(i)` for each frame i into `out` with that section of the audio; progress bar."""
+    with (
+        VideoWriter(
+            out,
+            opts.width,
+            opts.height,
+            fps,
+            audio=audio_path,
+            audio_start=frames.start / fps,
+            audio_duration=len(frames) / fps,
+            crf=opts.crf,
+            preset=opts.preset,
+        ) as writer,
+        tqdm(
+            total=len(frames),
+            unit="frame",
+            desc=f"rendering {Path(out).name}",
+            disable=quiet,
+            dynamic_ncols=True,
+        ) as bar,
+    ):
+        for i in frames:
+            writer.write(draw(i))
+            bar.update(1)
+    return Path(out)
+
+
 def render_video(
     curves: Curves,
     scene_name: str,
@@ -59,38 +96,17 @@ def render_video(
     scene = get_scene(scene_name)(
         ctx, opts.width, opts.height, samples=opts.samples, seed=opts.seed
     )
+
+    def draw(i: int) -> bytes:
+        scene.update(curves.values[i], dt if i else 0.0)
+        return scene.frame()
+
     try:
-        for i in range(
-            frames.start
-        ):  # replay state (e.g. the orbit angle) up to the section's start
+        # replay state such as the orbit angle up to the section's start: updates, no drawing
+        for i in range(frames.start):
             scene.update(curves.values[i], dt if i else 0.0)
-        section = (frames.stop - frames.start) / curves.fps
-        with (
-            VideoWriter(
-                out,
-                opts.width,
-                opts.height,
-                curves.fps,
-                audio=audio_path,
-                audio_start=frames.start / curves.fps,
-                audio_duration=section,
-                crf=opts.crf,
-                preset=opts.preset,
-            ) as writer,
-            tqdm(
-                total=len(frames),
-                unit="frame",
-                desc=f"rendering {Path(out).name}",
-                disable=quiet,
-                dynamic_ncols=True,
-            ) as bar,
-        ):
-            for i in frames:
-                scene.update(curves.values[i], dt if i else 0.0)
-                writer.write(scene.frame())
-                bar.update(1)
+        return encode_frames(draw, frames, curves.fps, audio_path, out, opts, quiet)
     finally:
         scene.release()
         if own_ctx:
             ctx.release()
-    return Path(out)
