@@ -319,12 +319,20 @@ def render(
     OUTPUT/<name>.mp4; a file that fails is reported and the others still render.
     """
     from deepviz.extract.audio import check_input_file
-    from deepviz.renderer.encoder import check_output_path
+    from deepviz.fileio import check_output_path
 
     batch = len(audio) > 1 or Path(audio[0]).is_dir()
     if not batch:
         check_input_file(audio[0])
-        out = check_output_path(output or Path(audio[0]).with_suffix(".mp4").name, overwrite)
+        out = check_output_path(
+            output or Path(audio[0]).with_suffix(".mp4").name, overwrite, "video"
+        )
+        if start:  # a probe is cheap; extraction is not
+            from deepviz.extract.ffmpeg import probe
+
+            length = probe(audio[0]).duration
+            if length is not None and start >= length:
+                raise DeepvizError(f"--start {start:g}s is past the end ({length:.2f}s)", audio[0])
         if Path(out).resolve() == Path(audio[0]).resolve():
             raise DeepvizError("output would overwrite the input audio", out)
         jobs = [(Path(audio[0]), out)]
@@ -687,7 +695,7 @@ def compare(
     """
     from deepviz.extract.audio import check_input_file, load_audio
     from deepviz.extract.extractor import FeatureExtractor
-    from deepviz.renderer.encoder import check_output_path
+    from deepviz.fileio import check_output_path
 
     check_input_file(audio)
     out = check_output_path(output, overwrite)

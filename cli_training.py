@@ -10,6 +10,7 @@ import click
 from click.core import ParameterSource
 
 from deepviz.errors import DeepvizError
+from deepviz.fileio import check_output_path
 
 # deepviz.extract.checkpoint.ARCHS, spelled out: importing torch for `--help` costs seconds.
 ARCHS = ("ae", "ae-shared", "ae-skip", "alexnet", "vgg11", "vgg13", "vgg16")
@@ -258,6 +259,7 @@ def train(
     if out.exists() and not overwrite and not resume:
         hint = " or --resume to continue its run" if resume_path(out).is_file() else ""
         raise DeepvizError(f"already exists (use -y/--overwrite to replace it{hint})", out)
+    check_output_path(out, overwrite=True, what="checkpoint")  # the folder, before any work
     log = log or f"{out}.log.json"
     progress = not quiet
 

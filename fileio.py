@@ -47,3 +47,18 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         commit(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def check_output_path(out: str | os.PathLike, overwrite: bool, what: str = "file") -> Path:
+    """Fail early, before any work, if `out` cannot be written (or exists and `overwrite` is off)."""
+    out = Path(out)
+    if out.is_dir():
+        raise DeepvizError(f"is a folder; give a name for the {what}", out)
+    if out.exists() and not overwrite:
+        raise DeepvizError("already exists (use -y/--overwrite to replace it)", out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise DeepvizError("the output folder does not exist", out)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise DeepvizError("the output folder is not writable", out)
+    return out

@@ -12,21 +12,6 @@ from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line
 from deepviz.fileio import commit, temp_path_for
 
 
-def check_output_path(out: str | os.PathLike, overwrite: bool) -> Path:
-    """Fail early, before any work, if `out` cannot be written."""
-    out = Path(out)
-    if out.is_dir():
-        raise DeepvizError("is a folder; give a file name for the video", out)
-    if out.exists() and not overwrite:
-        raise DeepvizError("already exists (use -y/--overwrite to replace it)", out)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise DeepvizError("the output folder does not exist", out)
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise DeepvizError("the output folder is not writable", out)
-    return out
-
-
 class VideoWriter:
     """Context manager: `write(frame_bytes)` per frame; on success the temp file is renamed to `out`.
 

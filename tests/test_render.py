@@ -260,3 +260,11 @@ def test_compare_tiles_one_labelled_panel_per_mapping(tmp_path, music_wav):
         main, ["compare", str(music_wav), "-o", str(tmp_path / "b.mp4"), "--mappings", "pca,wobble"]
     )
     assert bad.exit_code == 1 and "wobble" in bad.output and not (tmp_path / "b.mp4").exists()
+
+
+def test_start_past_the_end_fails_before_extraction(tmp_path, music_wav):
+    result = CliRunner().invoke(
+        main, ["render", str(music_wav), "-o", str(tmp_path / "o.mp4"), "--start", "60"]
+    )
+    assert result.exit_code == 1
+    assert "past the end" in result.output and "extracting" not in result.output

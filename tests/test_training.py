@@ -306,3 +306,15 @@ def test_divergence_stops_with_a_clear_error(corpus, tmp_path):
     )
     with pytest.raises(DeepvizError, match="diverged at epoch .* lower --lr"):
         run_training(cfg, few, tmp_path / "nan.dvz", progress=False)
+
+
+def test_train_checks_the_output_folder_before_any_work(tmp_path):
+    from click.testing import CliRunner
+
+    from deepviz.cli import main
+
+    result = CliRunner().invoke(
+        main, ["train", "--synth", "3", "-o", str(tmp_path / "no" / "x.dvz")]
+    )
+    assert result.exit_code == 1
+    assert "output folder does not exist" in result.output and "synth" not in result.output
