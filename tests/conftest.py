@@ -61,3 +61,14 @@ def music_mp3(tmp_path_factory, music) -> Path:
 @pytest.fixture(scope="session")
 def silence_wav(tmp_path_factory) -> Path:
     return encode(np.zeros(3 * SR, np.float32), tmp_path_factory.mktemp("audio") / "silence.wav")
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Small models on a shared 2-core machine: one torch thread avoids oversubscription stalls."""
+    import torch
+
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)

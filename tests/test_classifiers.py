@@ -28,13 +28,7 @@ from deepviz.extract.models.classifiers import (
 PATCH = (1, 1, 64, 96)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Small batches on a shared 2-core machine: one thread avoids oversubscription stalls."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.mark.parametrize(
