@@ -1,11 +1,12 @@
-"""Atomic output: write to a temporary file beside the target, rename it into place at the end."""
+"""Files in and out: atomic output (a temporary file renamed at the end), checks of output paths,
+and the discovery of audio inputs with their output names."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from deepviz.errors import DeepvizError
@@ -62,3 +63,53 @@ def check_output_path(out: str | os.PathLike, overwrite: bool, what: str = "file
     if not os.access(folder, os.W_OK | os.X_OK):
         raise DeepvizError("the output folder is not writable", out)
     return out
+
+
+AUDIO_EXTENSIONS = frozenset(
+    ".mp3 .wav .flac .ogg .oga .opus .m4a .aac .wma .aif .aiff .mka .webm .mp4".split()
+)
+
+
+def audio_files(inputs: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files named directly, plus the audio files found (recursively) in named folders."""
+    files: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file()
+            )
+            if not found:
+                raise DeepvizError("no audio files in this folder", path)
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            raise DeepvizError("no such file or folder", path)
+    return files
+
+
+def is_batch(inputs: Sequence[str | os.PathLike]) -> bool:
+    """Several inputs, or a folder: one output per file, into a folder."""
+    return len(inputs) > 1 or Path(inputs[0]).is_dir()
+
+
+def batch_jobs(
+    inputs: Sequence[str | os.PathLike], output: str | os.PathLike | None, suffix: str = ".mp4"
+) -> list[tuple[Path, Path]]:
+    """(input, output) pairs: every audio file of `inputs` → `<output folder>/<stem><suffix>`.
+
+    Creates the folder; refuses a file as the folder and two inputs that would write one output.
+    """
+    folder = Path(output or ".")
+    if folder.suffix.lower() == suffix:
+        raise DeepvizError("with several inputs, -o names a folder", folder)
+    if folder.exists() and not folder.is_dir():
+        raise DeepvizError("is a file; with several inputs, -o names a folder", folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = [(src, folder / f"{src.stem}{suffix}") for src in audio_files(inputs)]
+    names = [o.name for _, o in jobs]
+    if len(set(names)) < len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise DeepvizError(f"two inputs would write the same video: {', '.join(twice)}")
+    return jobs

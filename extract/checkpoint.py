@@ -17,6 +17,7 @@ from torch import nn
 
 from deepviz.errors import DeepvizError
 from deepviz.extract import features as F
+from deepviz.extract.models.registry import ARCHITECTURES, build_model, feature_layers
 from deepviz.fileio import atomic_path
 
 FORMAT = "deepviz-checkpoint"
@@ -93,7 +94,7 @@ class InputScaler:
 
 @dataclass
 class Checkpoint:
-    arch: str  # "ae", "ae-shared", "ae-skip", "alexnet", "vgg11", "vgg13", "vgg16"
+    arch: str  # a name in the model registry: "ae", "ae-shared", …, "vgg16"
     model_config: dict
     scaler: InputScaler
     state_dict: dict[str, torch.Tensor]
@@ -167,50 +168,6 @@ class Checkpoint:
 
 
 _BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
-AE_ARCHS = ("ae", "ae-shared", "ae-skip")
-CLASSIFIER_ARCHS = ("alexnet", "vgg11", "vgg13", "vgg16")  # torchvision is imported only when used
-ARCHS = AE_ARCHS + CLASSIFIER_ARCHS
-
-
-def model_config_of(arch: str, model_config: dict, path=None):
-    """The architecture's config dataclass (AEConfig / ClassifierConfig) from a config dict."""
-    cfg = dict(model_config)
-    try:
-        if arch in AE_ARCHS:
-            from deepviz.extract.models.autoencoder import AEConfig
-
-            cfg["variant"] = arch
-            return AEConfig(**cfg)
-        if arch in CLASSIFIER_ARCHS:
-            from deepviz.extract.models.classifiers import ClassifierConfig
-
-            cfg["arch"] = arch
-            return ClassifierConfig(**cfg)
-    except (TypeError, ValueError) as exc:
-        raise DeepvizError(f"bad model config for {arch}: {exc}", path) from None
-    raise DeepvizError(f"unknown architecture {arch!r} (one of {', '.join(ARCHS)})", path)
-
-
-def build_model(arch: str, model_config: dict, path=None) -> nn.Module:
-    """Construct an untrained network of architecture `arch` from its config dict."""
-    cfg = model_config_of(arch, model_config, path)
-    if arch in AE_ARCHS:
-        from deepviz.extract.models.autoencoder import ConvAutoencoder
-
-        return ConvAutoencoder(cfg)
-    from deepviz.extract.models.classifiers import GenreClassifier
-
-    return GenreClassifier(cfg)
-
-
-def feature_layers(arch: str, model_config: dict, path=None) -> tuple[dict[str, int], str | None]:
-    """(layer → dimension, default layer) of an architecture; autoencoders have one, "code"."""
-    cfg = model_config_of(arch, model_config, path)
-    if arch in AE_ARCHS:
-        return {"code": cfg.code_size}, None
-    from deepviz.extract.models.classifiers import classifier_layers
-
-    return classifier_layers(cfg), cfg.default_layer
 
 
 def save_checkpoint(ckpt: Checkpoint, path: str | os.PathLike) -> None:
@@ -256,7 +213,7 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
         )
     except KeyError:
         raise DeepvizError("checkpoint lacks its input scaler", path) from None
-    if config.get("arch") not in ARCHS or not isinstance(config.get("model"), dict):
+    if config.get("arch") not in ARCHITECTURES or not isinstance(config.get("model"), dict):
         raise DeepvizError(f"unknown architecture {config.get('arch')!r} in checkpoint", path)
     state = {k.removeprefix("model."): v for k, v in tensors.items()}
     meta = dict(config.get("meta", {}), path=path)

@@ -1,20 +1,27 @@
-"""Stage 2–3: feature vectors → 10 visual parameters in [0, 1] (sklearn), and timelines."""
+"""Stage 2–3: feature vectors → 10 visual parameters in [0, 1] (sklearn), and timelines.
 
-from deepviz.mapping.fitted import FittedMapping, fit_mapping, load_mapping
-from deepviz.mapping.methods import build_mapping
-from deepviz.mapping.options import METHODS, SCALE_BY, SCALINGS, MappingOptions
-from deepviz.mapping.order import apply_order, curve_stats, resolve_order
+Names load on first use, so the command line can read the method names without importing sklearn.
+"""
 
-__all__ = [
-    "METHODS",
-    "SCALE_BY",
-    "SCALINGS",
-    "FittedMapping",
-    "MappingOptions",
-    "apply_order",
-    "build_mapping",
-    "curve_stats",
-    "fit_mapping",
-    "load_mapping",
-    "resolve_order",
-]
+import importlib
+
+_HOMES = {
+    "FittedMapping": "fitted",
+    "fit_mapping": "fitted",
+    "load_mapping": "fitted",
+    "build_mapping": "methods",
+    "METHODS": "options",
+    "SCALE_BY": "options",
+    "SCALINGS": "options",
+    "MappingOptions": "options",
+    "apply_order": "order",
+    "curve_stats": "order",
+    "resolve_order": "order",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        return getattr(importlib.import_module(f"deepviz.mapping.{_HOMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

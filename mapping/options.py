@@ -62,3 +62,27 @@ class MappingOptions:
             "n_clusters": self.n_clusters,
             "seed": self.seed,
         }
+
+
+ROMAN = {"deterministic": "I", "random": "II", "pca": "III", "kmeans": "IV", "kmeans-pca": "V"}
+
+
+def parse_mapping_specs(text: str, clusters: int, seed: int) -> list[tuple[str, MappingOptions]]:
+    """'pca,kmeans:minmax,deterministic:standard:across' → [(label, MappingOptions), …]."""
+    specs = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        method, *rest = item.split(":")
+        if len(rest) > 2:
+            raise DeepvizError(f"{item!r}: a mapping is METHOD[:SCALING[:SCALE_BY]]")
+        options = MappingOptions(
+            method=method,
+            scaling=rest[0] if rest else "standard",
+            scale_by=rest[1] if len(rest) > 1 else None,
+            n_clusters=clusters,
+            seed=seed,
+        )
+        by = "per feature" if options.scale_by == "features" else "across"
+        specs.append((f"{ROMAN[method]} {method} · {options.scaling} {by}", options))
+    if not 1 <= len(specs) <= 16:
+        raise DeepvizError(f"--mappings takes 1 to 16 mappings, got {len(specs)}")
+    return specs

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from deepviz.errors import DeepvizError
 from deepviz.mapping.options import ACROSS_ONLY, METHODS, check_choice
-
-if TYPE_CHECKING:
-    from deepviz.scenes.base import Scene
 
 
 def parse_order(names: Sequence[str], order: Sequence[str], what: str) -> list[int]:
@@ -32,19 +28,21 @@ def parse_order(names: Sequence[str], order: Sequence[str], what: str) -> list[i
     return [list(names).index(n) for n in order]
 
 
-def resolve_order(scene_cls: type[Scene], method: str, param_order: str | None) -> list[int]:
-    """For each mapping component k, the index into `scene_cls.params` that it drives.
+def resolve_order(
+    names: Sequence[str], priority: Sequence[str], method: str, param_order: str | None
+) -> list[int]:
+    """For each mapping component k, the index into the parameter `names` that it drives.
 
-    Default: the scene's `priority` (most dynamic parameter first) for pca and kmeans-pca,
-    whose components come ordered by variance; the declared `params` order otherwise.
+    Default: `priority` (parameter names, most dynamic first) for pca and kmeans-pca, whose
+    components come ordered by variance; the order of `names` otherwise.
     """
     check_choice("mapping method", method, METHODS)
-    names = scene_cls.param_names()
+    names = list(names)
     if param_order is not None:
         given = [n.strip() for n in param_order.split(",") if n.strip()]
         return parse_order(names, given, "--param-order")
     if method in ACROSS_ONLY:
-        return parse_order(names, list(scene_cls.priority), f"{scene_cls.__name__}.priority")
+        return parse_order(names, list(priority), "the scene's priority")
     return list(range(len(names)))
 
 

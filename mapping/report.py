@@ -13,8 +13,8 @@ import itertools
 import numpy as np
 
 from deepviz.extract.extractor import FeatureExtractor
+from deepviz.extract.synth import STYLES, synth_track
 from deepviz.mapping import MappingOptions, fit_mapping
-from deepviz.training.synth import STYLES, synth_track
 
 METHODS = ("deterministic", "random", "pca", "kmeans", "kmeans-pca")
 

@@ -7,5 +7,5 @@ from pathlib import Path
 
 
 def demo_track() -> Path:
-    """A 30 s track made by deepviz's own synthesizer (see training/synth.py), bundled as Ogg Vorbis."""
+    """A 30 s track made by deepviz's own synthesizer (see extract/synth.py), bundled as Ogg Vorbis."""
     return Path(str(resources.files("deepviz.renderer") / "data" / "demo.ogg"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from deepviz.extract.audio import write_audio
 from deepviz.extract.ffmpeg import ffmpeg_exe, probe
-from deepviz.training.synth import synth_track
+from deepviz.extract.synth import synth_track
 
 SIZE, FPS, PRESET = "1280x720", 30, "veryfast"
 

@@ -1,11 +1,13 @@
-"""The render loop: per frame, update the scene, draw, and stream the pixels into the encoder."""
+"""The render loop: per frame, update every panel's scene, draw it into its viewport of one
+framebuffer, read the frame back once and stream it into the encoder. A plain render is one panel."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import moderngl
 from tqdm import tqdm
@@ -13,21 +15,23 @@ from tqdm import tqdm
 from deepviz.errors import DeepvizError
 from deepviz.mapping.timeline import frame_count
 from deepviz.renderer.encoder import VideoWriter
-from deepviz.renderer.plan import Curves
+from deepviz.renderer.labels import grid_shape, label_image, panel_size
+from deepviz.renderer.options import VideoOptions
 from deepviz.scenes import create_context, get_scene
+from deepviz.scenes.canvas import Canvas
+
+if TYPE_CHECKING:
+    from deepviz.mapping.curves import Curves
 
 
 @dataclass
-class VideoOptions:
-    width: int = 1280
-    height: int = 720
-    fps: float = 30.0
-    crf: int = 18
-    preset: str = "medium"
-    samples: int = 4
+class Panel:
+    """One picture in the frame: a scene driven by curves, with an optional label."""
+
+    curves: Curves
+    scene: str
     seed: int = 0
-    start: float = 0.0
-    duration: float | None = None
+    label: str | None = None
 
 
 def frame_range(curves: Curves, start: float, duration: float | None) -> range:
@@ -49,64 +53,88 @@ def encode_frames(
     fps: float,
     audio_path: str | os.PathLike,
     out: str | os.PathLike,
-    opts: VideoOptions,
+    video: VideoOptions,
     quiet: bool = False,
 ) -> Path:
     """Stream `draw(i)` for each frame i into `out` with that section of the audio; progress bar."""
-    with (
-        VideoWriter(
-            out,
-            opts.width,
-            opts.height,
-            fps,
-            audio=audio_path,
-            audio_start=frames.start / fps,
-            audio_duration=len(frames) / fps,
-            crf=opts.crf,
-            preset=opts.preset,
-        ) as writer,
-        tqdm(
-            total=len(frames),
-            unit="frame",
-            desc=f"rendering {Path(out).name}",
-            disable=quiet,
-            dynamic_ncols=True,
-        ) as bar,
-    ):
+    writer = VideoWriter(
+        out, video.width, video.height, fps, audio=audio_path,
+        audio_start=frames.start / fps, audio_duration=len(frames) / fps,
+        crf=video.crf, preset=video.preset,
+    )  # fmt: skip
+    bar = tqdm(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
+               disable=quiet, dynamic_ncols=True)  # fmt: skip
+    with writer, bar:
         for i in frames:
             writer.write(draw(i))
             bar.update(1)
     return Path(out)
 
 
-def render_video(
-    curves: Curves,
-    scene_name: str,
+class Layout:
+    """Panels in a grid on one canvas: their scenes, viewports and labels."""
+
+    def __init__(self, ctx: moderngl.Context, panels: Sequence[Panel], video: VideoOptions):
+        cols, _ = grid_shape(len(panels))
+        pw, ph = panel_size(video.width, video.height, len(panels))
+        self.panels, self.dt = list(panels), 1.0 / panels[0].curves.fps
+        self.scenes = []
+        try:
+            for p in panels:
+                self.scenes.append(get_scene(p.scene)(ctx, pw, ph, video.samples, p.seed))
+            samples = max(s.samples for s in self.scenes)
+            self.canvas = Canvas(ctx, video.width, video.height, samples)
+        except BaseException:
+            self.release()
+            raise
+        corners = [((k % cols) * pw, (k // cols) * ph) for k in range(len(panels))]
+        self.viewports = [self.canvas.panel_viewport(x, y, pw, ph) for x, y in corners]
+        for p, (x, y) in zip(panels, corners):
+            if p.label:
+                rgba, dx, dy = label_image(p.label, pw, ph)
+                self.canvas.add_overlay(rgba, x + dx, y + dy)
+
+    def update(self, i: int) -> None:
+        for scene, panel in zip(self.scenes, self.panels):
+            scene.update(panel.curves.values[i], self.dt if i else 0.0)
+
+    def frame(self, i: int) -> bytes:
+        """Frame i: every panel updated and drawn, the labels on top, read back once."""
+        self.update(i)
+        self.canvas.begin()
+        for scene, viewport in zip(self.scenes, self.viewports):
+            scene.draw(self.canvas.fbo, viewport)
+        self.canvas.draw_overlays()
+        return self.canvas.read()
+
+    def release(self) -> None:
+        for scene in self.scenes:
+            scene.release()
+        if hasattr(self, "canvas"):
+            self.canvas.release()
+
+
+def render_panels(
+    panels: Sequence[Panel],
     audio_path: str | os.PathLike,
     out: str | os.PathLike,
-    opts: VideoOptions,
+    video: VideoOptions,
     quiet: bool = False,
     ctx: moderngl.Context | None = None,
 ) -> Path:
-    """Render the frames of `curves` with scene `scene_name` into `out`, muxed with the audio."""
-    frames = frame_range(curves, opts.start, opts.duration)
-    dt = 1.0 / curves.fps
+    """Render the panels (all on the same timeline) into `out`, muxed with the audio."""
+    first = panels[0].curves
+    frames = frame_range(first, video.start, video.duration)
     own_ctx = ctx is None
     ctx = ctx or create_context()
-    scene = get_scene(scene_name)(
-        ctx, opts.width, opts.height, samples=opts.samples, seed=opts.seed
-    )
-
-    def draw(i: int) -> bytes:
-        scene.update(curves.values[i], dt if i else 0.0)
-        return scene.frame()
-
+    layout = None
     try:
-        # replay state such as the orbit angle up to the section's start: updates, no drawing
-        for i in range(frames.start):
-            scene.update(curves.values[i], dt if i else 0.0)
-        return encode_frames(draw, frames, curves.fps, audio_path, out, opts, quiet)
+        layout = Layout(ctx, panels, video)
+        for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
+            layout.update(i)
+        return encode_frames(layout.frame, frames, first.fps, audio_path, out, video, quiet)
     finally:
-        scene.release()
+        if layout is not None:
+            layout.release()
         if own_ctx:
             ctx.release()

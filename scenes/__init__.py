@@ -1,26 +1,17 @@
-"""Stage 4: scenes drawn headlessly with moderngl on an EGL context, 10 parameters each."""
+"""Stage 4: scenes drawn headlessly with moderngl on an EGL context, 10 parameters each.
+
+Scenes register themselves (`@register`) when their module is imported; `SCENES` (name → class)
+is the one list, and the command line takes its choices from it.
+"""
 
 from deepviz.scenes.base import Param, Scene
 from deepviz.scenes.gl import create_context
+from deepviz.scenes.registry import all_scenes, get_scene, register, scene_names
 
-__all__ = ["Param", "Scene", "create_context", "get_scene", "SCENES"]
-
-
-def _registry() -> dict[str, type[Scene]]:
-    from deepviz.scenes.bar import BarScene
-    from deepviz.scenes.real import RealScene
-
-    return {cls.name: cls for cls in (BarScene, RealScene)}
+__all__ = ["Param", "Scene", "SCENES", "create_context", "get_scene", "register", "scene_names"]
 
 
-def get_scene(name: str) -> type[Scene]:
-    scenes = _registry()
-    if name not in scenes:
-        raise KeyError(f"unknown scene {name!r}; one of {', '.join(scenes)}")
-    return scenes[name]
-
-
-def __getattr__(name):  # SCENES is built lazily so that importing the package stays cheap
+def __getattr__(name: str):  # SCENES is filled on first use, so importing the package stays cheap
     if name == "SCENES":
-        return _registry()
+        return all_scenes()
     raise AttributeError(name)

@@ -1,6 +1,6 @@
-#version 330
 // VIZ-BAR: 10 rounded, bevelled bars with a palette, glow, reflection and peak markers.
 uniform vec2 u_resolution;
+uniform vec2 u_origin;      // the panel's lower-left corner in the frame (a viewport)
 uniform float u_values[10];
 uniform float u_peaks[10];
 out vec4 fragColor;
@@ -86,15 +86,16 @@ float hash12(vec2 p) {
 }
 
 void main() {
+    vec2 frag = gl_FragCoord.xy - u_origin;   // pixel position within the panel
     float px = 1.0 / u_resolution.y;
-    vec2 p = gl_FragCoord.xy * px;                       // y in [0, 1], x in [0, aspect]
+    vec2 p = frag * px;                       // y in [0, 1], x in [0, aspect]
     float aspect = u_resolution.x / u_resolution.y;
     float width = min(aspect * 0.86, 1.6);
     float slot = width / N;
     float x0 = 0.5 * (aspect - width);
 
     // Background: dark blue-violet vertical gradient, a soft light pool behind the bars, vignette.
-    vec2 uv = gl_FragCoord.xy / u_resolution;
+    vec2 uv = frag / u_resolution;
     vec3 bg = mix(vec3(0.010, 0.012, 0.030), vec3(0.055, 0.050, 0.110), uv.y);
     bg += vec3(0.05, 0.045, 0.09) * exp(-pow(length((uv - vec2(0.5, 0.45)) * vec2(1.3, 2.0)), 2.0) * 2.5);
     bg *= 1.0 - 0.45 * pow(length(uv - 0.5) * 1.25, 2.5);
@@ -121,6 +122,6 @@ void main() {
     float span = smoothstep(x0 - 0.02, x0 + 0.02, p.x) * smoothstep(x0 + width + 0.02, x0 + width - 0.02, p.x);
     col = mix(col, vec3(0.55, 0.58, 0.75), line * span * 0.8);
 
-    col += (hash12(gl_FragCoord.xy) - 0.5) / 255.0;     // dither against banding
+    col += (hash12(frag) - 0.5) / 255.0;     // dither against banding
     fragColor = vec4(clamp(col, 0.0, 1.0), 1.0);
 }

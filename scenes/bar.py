@@ -5,12 +5,14 @@ from __future__ import annotations
 import moderngl
 import numpy as np
 
-from deepviz.scenes.base import Param, Scene
+from deepviz.scenes.base import Param, Scene, Shader, Viewport
+from deepviz.scenes.registry import register
 
 PEAK_HOLD = 0.35  # seconds a peak marker stays at its maximum
 PEAK_FALL = 0.6  # then falls at this many full lengths per second
 
 
+@register
 class BarScene(Scene):
     """Ten rounded, palette-coloured bars with glow, a floor reflection and falling peak markers.
 
@@ -24,17 +26,20 @@ class BarScene(Scene):
         Param(f"bar{i}", f"length of bar {i}", 0.0, 1.0, "of full length") for i in range(10)
     )
     priority = tuple(f"bar{i}" for i in range(10))
+    shaders = {
+        "bars": Shader(
+            "fullscreen.vert.glsl",
+            "bar.frag.glsl",
+            ("u_resolution", "u_origin", "u_values", "u_peaks"),
+        )
+    }
+    antialiased = True  # the shader antialiases its own edges: multisampling would only cost time
 
     def __init__(
         self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0
     ):
-        # The shader antialiases its own edges analytically, so multisampling would only cost time.
-        super().__init__(ctx, width, height, 0, seed)
-        self.prog = ctx.program(
-            vertex_shader=self.shader_source("fullscreen.vert.glsl"),
-            fragment_shader=self.shader_source("bar.frag.glsl"),
-        )
-        self.vao = ctx.vertex_array(self.prog, [])
+        super().__init__(ctx, width, height, samples, seed)
+        self.vao = ctx.vertex_array(self.programs["bars"].prog, [])
         self.peaks = np.zeros(len(self.params), dtype=np.float32)
         self.hold = np.zeros(len(self.params), dtype=np.float32)
 
@@ -47,14 +52,19 @@ class BarScene(Scene):
         self.hold = np.where(new_peak, PEAK_HOLD, self.hold).astype(np.float32)
         self.peaks = np.maximum(falling, self.values).astype(np.float32)
 
-    def draw(self) -> None:
+    def draw(self, target: moderngl.Framebuffer, viewport: Viewport) -> None:
         self.ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-        self.prog["u_resolution"].value = (float(self.width), float(self.height))
-        self.prog["u_values"].write(self.values.astype(np.float32).tobytes())
-        self.prog["u_peaks"].write(self.peaks.astype(np.float32).tobytes())
+        target.use()
+        target.viewport = viewport
+        self.uniforms(
+            "bars",
+            u_resolution=(float(self.width), float(self.height)),
+            u_origin=(float(viewport[0]), float(viewport[1])),
+            u_values=self.values.astype(np.float32).tobytes(),
+            u_peaks=self.peaks.astype(np.float32).tobytes(),
+        )
         self.vao.render(moderngl.TRIANGLES, vertices=3)
 
     def release(self) -> None:
         self.vao.release()
-        self.prog.release()
         super().release()

@@ -1,13 +1,16 @@
-"""The scene contract: 10 named parameters in [0, 1] in, RGB frames out."""
+"""The scene contract: 10 named parameters in [0, 1] in, pixels drawn into a viewport out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from importlib import resources
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import moderngl
 import numpy as np
+
+from deepviz.scenes.shaders import ShaderProgram
+
+Viewport = tuple[int, int, int, int]  # x, y (lower-left, GL convention), width, height
 
 
 @dataclass(frozen=True)
@@ -24,59 +27,95 @@ class Param:
         return self.low + float(x) * (self.high - self.low)
 
 
+@dataclass(frozen=True)
+class Shader:
+    """A program of a scene: its two stages, files prepended to the fragment stage, its uniforms."""
+
+    vertex: str
+    fragment: str
+    uniforms: tuple[str, ...]
+    includes: tuple[str, ...] = ()
+    defines: dict[str, str] = field(default_factory=dict)
+
+
 class Scene:
-    """Base class. Subclasses set `name`, `description`, `params` (the paper's order) and
-    `priority` (parameter names from most to least dynamic), and implement `update` and `draw`.
+    """Base class. Subclasses set `name`, `description`, `params` (the paper's order),
+    `priority` (parameter names from most to least dynamic) and `shaders` (name → Shader), and
+    implement `draw_into`; `update` advances state.
 
     Usage per frame: `scene.update(values, dt)` (advances state such as the camera's orbit angle;
     cheap, so a render that starts mid-track can replay the frames before its start), then
-    `scene.frame()` → `bytes`, RGB24, rows top to bottom, width × height × 3.
+    `scene.draw(target, viewport)` draws into a region of a shared framebuffer (see `Canvas`).
+    `scene.frame()` is the one-panel shortcut: RGB24 bytes, rows top to bottom.
     """
 
     name: ClassVar[str]
     description: ClassVar[str]
     params: ClassVar[tuple[Param, ...]]
     priority: ClassVar[tuple[str, ...]]
+    shaders: ClassVar[dict[str, Shader]] = {}
+    antialiased: ClassVar[bool] = False  # True: the shaders smooth their own edges (no MSAA)
 
     def __init__(
         self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0
     ):
         self.ctx, self.width, self.height, self.seed = ctx, width, height, seed
-        samples = min(samples, ctx.max_samples)
-        self.fbo_msaa = ctx.framebuffer(
-            color_attachments=[ctx.renderbuffer((width, height), 4, samples=samples)],
-            depth_attachment=ctx.depth_renderbuffer((width, height), samples=samples),
-        )
-        self.fbo = ctx.framebuffer(color_attachments=[ctx.renderbuffer((width, height), 4)])
+        self.samples = 0 if self.antialiased else samples
         self.values = np.full(len(self.params), 0.5, dtype=np.float32)
         self.time = 0.0
+        self.programs = {
+            key: ShaderProgram.build(ctx, f"{self.name}.{key}", spec)
+            for key, spec in self.shaders.items()
+        }
+        self._canvas = None
 
     @classmethod
     def param_names(cls) -> list[str]:
         return [p.name for p in cls.params]
 
-    def shader_source(self, filename: str) -> str:
-        """Read a `.glsl` file that sits beside the scene's module (shipped as package data)."""
-        return resources.files("deepviz.scenes").joinpath(filename).read_text()
+    @classmethod
+    def index(cls, name: str) -> int:
+        """Position of parameter `name` (KeyError naming the scene for a misspelt one)."""
+        for i, p in enumerate(cls.params):
+            if p.name == name:
+                return i
+        raise KeyError(f"scene {cls.name!r} has no parameter {name!r}")
+
+    def raw(self, *names: str) -> tuple[float, ...] | float:
+        """Current values in [0, 1] of the named parameters (one name: a float)."""
+        out = tuple(float(self.values[self.index(n)]) for n in names)
+        return out[0] if len(out) == 1 else out
+
+    def param(self, name: str) -> float:
+        """Parameter `name` in its real units."""
+        return self.params[self.index(name)].value(self.raw(name))
+
+    def uniforms(self, program: str, **values) -> None:
+        """Set uniforms of one of the scene's programs; an undeclared name raises KeyError."""
+        self.programs[program].set(**values)
 
     def update(self, values: np.ndarray, dt: float) -> None:
         """Take this frame's parameter values and advance time by dt seconds."""
         self.values = np.clip(np.asarray(values, dtype=np.float32), 0.0, 1.0)
         self.time += dt
 
-    def draw(self) -> None:
-        """Draw the current state into `self.fbo_msaa` (bound by `frame`)."""
+    def draw(self, target: moderngl.Framebuffer, viewport: Viewport) -> None:
+        """Draw the current state into `viewport` of `target` (which the scene must not clear
+        outside the viewport)."""
         raise NotImplementedError
 
     def frame(self) -> bytes:
-        """Draw, resolve the multisampling, and read back RGB24 top to bottom."""
-        self.fbo_msaa.use()
-        self.draw()
-        self.ctx.copy_framebuffer(self.fbo, self.fbo_msaa)
-        data = self.fbo.read(components=3, alignment=1)
-        rows = np.frombuffer(data, dtype=np.uint8).reshape(self.height, self.width, 3)
-        return rows[::-1].tobytes()  # one copy, flipped on the way
+        """The current state drawn alone: RGB24, rows top to bottom, width × height × 3."""
+        from deepviz.scenes.canvas import Canvas
+
+        if self._canvas is None:
+            self._canvas = Canvas(self.ctx, self.width, self.height, self.samples)
+        self._canvas.begin()
+        self.draw(self._canvas.fbo, (0, 0, self.width, self.height))
+        return self._canvas.read()
 
     def release(self) -> None:
-        for obj in (self.fbo_msaa, self.fbo):
-            obj.release()
+        for prog in self.programs.values():
+            prog.release()
+        if self._canvas is not None:
+            self._canvas.release()

@@ -1,4 +1,3 @@
-#version 330
 // 26 disco balls, instanced: a coarse UV-sphere proxy around each ball; disco.frag.glsl ray-casts
 // the exact sphere inside it (pixel-exact silhouette at any size, few triangles).
 uniform mat4 u_viewproj;

@@ -1,4 +1,3 @@
-#version 330
 // One triangle that covers the screen; no vertex buffer (positions from gl_VertexID).
 void main() {
     vec2 p = vec2(float((gl_VertexID & 1) << 2) - 1.0, float((gl_VertexID & 2) << 1) - 1.0);

@@ -3,7 +3,7 @@ uniform vec3 u_sky;          // sky colour
 uniform float u_time;        // seconds, integrated from dt
 uniform vec3 u_seed;         // offset into the noise field, from the scene's seed
 uniform sampler3D u_noise;   // NOISE_SIZE³ random lattice, tiling
-const float NOISE_SIZE = 32.0;
+// NOISE_SIZE (the lattice size) is #defined by the loader, from scenes/real.py.
 
 float hash13(vec3 p) {
     p = fract(p * 0.1031);

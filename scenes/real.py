@@ -8,11 +8,12 @@ import math
 import moderngl
 import numpy as np
 
-from deepviz.scenes.base import Param, Scene
+from deepviz.scenes.base import Param, Scene, Shader, Viewport
+from deepviz.scenes.registry import register
 
 SKY_RADIUS = 80.0
 FOV_DEG = 40.0  # field of view across the shorter side of the frame
-NOISE_SIZE = 32  # lattice of the noise texture; must match noise.glsl
+NOISE_SIZE = 32  # lattice of the noise texture (handed to noise.glsl as a #define)
 ENV_SIZE = (256, 128)  # equirectangular sky that the balls reflect
 GL_SAMPLE_ALPHA_TO_COVERAGE = 0x809E
 START_ANGLE = 0.6  # radians: an oblique first view, so the grid never starts lined up
@@ -79,6 +80,7 @@ def perspective(fovy: float, aspect: float, near: float, far: float) -> np.ndarr
     return m
 
 
+@register
 class RealScene(Scene):
     """26 mirror-tiled disco balls on the directions of a 3×3×3 grid, a drifting smoky sky sphere,
     two lights, and a camera orbiting the origin.
@@ -107,6 +109,37 @@ class RealScene(Scene):
     )
     priority = ("sphRad", "sphDist", "sphR", "sphG", "sphB", "skyR", "skyG", "skyB")
     priority += ("camSpeed", "camHeight")
+    _noise = ("u_sky", "u_time", "u_seed", "u_noise")
+    _defines = {"NOISE_SIZE": f"{NOISE_SIZE:.1f}"}
+    shaders = {
+        "disco": Shader(
+            "disco.vert.glsl",
+            "disco.frag.glsl",
+            ("u_sky", "u_time", "u_viewproj", "u_color", "u_eye", "u_radius", "u_pixangle", "u_env")
+            + ("u_key", "u_rim", "u_dist", "u_proxy"),
+            ("noise.glsl",),
+            _defines,
+        ),
+        "sky": Shader(
+            "sky.vert.glsl",
+            "sky.frag.glsl",
+            (*_noise, "u_viewproj", "u_skyradius"),
+            ("noise.glsl",),
+            _defines,
+        ),  # fmt: skip
+        "env": Shader(
+            "fullscreen.vert.glsl",
+            "env.frag.glsl",
+            (*_noise, "u_resolution"),
+            ("noise.glsl",),
+            _defines,
+        ),  # fmt: skip
+        "backdrop": Shader(
+            "fullscreen.vert.glsl",
+            "backdrop.frag.glsl",
+            ("u_layer", "u_resolution", "u_origin", "u_sky"),
+        ),  # fmt: skip
+    }
 
     def __init__(
         self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0
@@ -117,27 +150,24 @@ class RealScene(Scene):
         lattice = rng.random((NOISE_SIZE,) * 3, dtype=np.float32)
         phases = rng.random(26).astype(np.float32)
         self.angle = START_ANGLE
+        self._textures(lattice)
+        self._geometry(phases)
 
-        noise = "#version 330\n" + self.shader_source("noise.glsl")
-        fullscreen = self.shader_source("fullscreen.vert.glsl")
-        self.disco = self._program("disco.vert.glsl", noise + self.shader_source("disco.frag.glsl"))
-        self.sky = self._program("sky.vert.glsl", noise + self.shader_source("sky.frag.glsl"))
-        self.env = ctx.program(
-            vertex_shader=fullscreen, fragment_shader=noise + self.shader_source("env.frag.glsl")
-        )
-        self.backdrop = self._program(fullscreen, self.shader_source("backdrop.frag.glsl"))
-
+    def _textures(self, lattice: np.ndarray) -> None:
+        ctx = self.ctx
         self.noise = ctx.texture3d((NOISE_SIZE,) * 3, 1, lattice.tobytes(), dtype="f4")
         self.noise.repeat_x = self.noise.repeat_y = self.noise.repeat_z = True
         self.env_tex = ctx.texture(ENV_SIZE, 4, dtype="f2")
         self.env_tex.repeat_y = False
-        self.layer = ctx.texture(((width + 1) // 2, (height + 1) // 2), 4)
+        self.layer = ctx.texture(((self.width + 1) // 2, (self.height + 1) // 2), 4)
         self.layer.repeat_x = self.layer.repeat_y = False
         for tex in (self.noise, self.env_tex, self.layer):
             tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
         self.env_fbo = ctx.framebuffer(color_attachments=[self.env_tex])
         self.layer_fbo = ctx.framebuffer(color_attachments=[self.layer])
 
+    def _geometry(self, phases: np.ndarray) -> None:
+        ctx, progs = self.ctx, self.programs
         ball, ball_idx = uv_sphere(12, 6)  # a coarse proxy: the fragment shader ray-casts the ball
         dome, dome_idx = uv_sphere(32, 16)
         self.proxy_scale = enclosing_scale(ball, ball_idx)
@@ -147,71 +177,78 @@ class RealScene(Scene):
         ]
         vb, ib, inst, dvb, dib = self.buffers
         self.balls = ctx.vertex_array(
-            self.disco, [(vb, "3f", "in_pos"), (inst, "3f 1f/i", "in_dir", "in_phase")], ib
+            progs["disco"].prog, [(vb, "3f", "in_pos"), (inst, "3f 1f/i", "in_dir", "in_phase")], ib
         )
-        self.dome = ctx.vertex_array(self.sky, [(dvb, "3f", "in_pos")], dib)
-        self.env_vao = ctx.vertex_array(self.env, [])
-        self.backdrop_vao = ctx.vertex_array(self.backdrop, [])
-
-    def _program(self, vertex: str, fragment: str) -> moderngl.Program:
-        if vertex.endswith(".glsl"):
-            vertex = self.shader_source(vertex)
-        return self.ctx.program(vertex_shader=vertex, fragment_shader=fragment)
+        self.dome = ctx.vertex_array(progs["sky"].prog, [(dvb, "3f", "in_pos")], dib)
+        self.env_vao = ctx.vertex_array(progs["env"].prog, [])
+        self.backdrop_vao = ctx.vertex_array(progs["backdrop"].prog, [])
 
     def update(self, values: np.ndarray, dt: float) -> None:
         """Take the values and advance time and the orbit angle (angle += speed · dt)."""
         super().update(values, dt)
-        self.angle = (self.angle + self.param(8) * dt) % (2.0 * math.pi)
-
-    def param(self, i: int) -> float:
-        """Parameter i in its real units."""
-        return self.params[i].value(self.values[i])
+        self.angle = (self.angle + self.param("camSpeed") * dt) % (2.0 * math.pi)
 
     def eye(self) -> np.ndarray:
         """Camera position: orbiting the origin, far enough to keep every ball in view."""
-        orbit = 2.7 * (self.param(7) + self.param(6)) + 2.0
-        return np.array([orbit * math.cos(self.angle), self.param(9), orbit * math.sin(self.angle)])
+        orbit = 2.7 * (self.param("sphDist") + self.param("sphRad")) + 2.0
+        height = self.param("camHeight")
+        return np.array([orbit * math.cos(self.angle), height, orbit * math.sin(self.angle)])
 
-    def draw(self) -> None:
-        ctx, w, h = self.ctx, self.width, self.height
+    def _camera(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """(eye, view matrix, view-projection matrix (float32, transposed for GL), vertical FOV)."""
+        w, h = self.width, self.height
         fovy = math.radians(FOV_DEG)
         if w < h:
             fovy = 2.0 * math.atan(math.tan(fovy / 2.0) * h / w)
         eye = self.eye()
         view = look_at(eye, np.zeros(3), np.array([0.0, 1.0, 0.0]))
-        right, up, back = view[0, :3], view[1, :3], view[2, :3]  # camera axes in the world
         viewproj = (perspective(fovy, w / h, 0.1, 2.0 * SKY_RADIUS) @ view).T.astype(np.float32)
-        shared = {
-            "u_sky": tuple(float(v) for v in self.values[3:6]),
-            "u_time": float(self.time),
-            "u_seed": self.seed_offset,
-            "u_noise": 0,
-            "u_env": 1,
-            "u_layer": 2,
-            "u_viewproj": viewproj.tobytes(),
-            "u_skyradius": SKY_RADIUS,
-            "u_color": tuple(float(v) for v in self.values[0:3]),
-            "u_eye": tuple(float(v) for v in eye),
-            "u_key": unit(-0.45 * right + 0.75 * up + 0.55 * back),
-            "u_rim": unit(0.6 * right + 0.35 * up - 0.7 * back),
-            "u_radius": self.param(6),
-            "u_dist": self.param(7),
-            "u_proxy": self.proxy_scale,
-            "u_pixangle": 2.0 * math.tan(fovy / 2.0) / h,
-        }
-        for prog in (self.disco, self.sky, self.env, self.backdrop):
-            self._set(prog, shared)
+        return eye, view, viewproj, fovy
+
+    def _set_uniforms(self) -> None:
+        eye, view, viewproj, fovy = self._camera()
+        right, up, back = view[0, :3], view[1, :3], view[2, :3]  # camera axes in the world
+        sky = self.raw("skyR", "skyG", "skyB")
+        shared = {"u_sky": sky, "u_time": float(self.time)}
+        smoke = {**shared, "u_seed": self.seed_offset, "u_noise": 0}
+        self.uniforms("env", **smoke, u_resolution=tuple(float(x) for x in ENV_SIZE))
+        self.uniforms("sky", **smoke, u_viewproj=viewproj.tobytes(), u_skyradius=SKY_RADIUS)
+        self.uniforms(
+            "disco",
+            **shared,
+            u_viewproj=viewproj.tobytes(),
+            u_color=self.raw("sphR", "sphG", "sphB"),
+            u_eye=tuple(float(v) for v in eye),
+            u_key=unit(-0.45 * right + 0.75 * up + 0.55 * back),
+            u_rim=unit(0.6 * right + 0.35 * up - 0.7 * back),
+            u_radius=self.param("sphRad"),
+            u_dist=self.param("sphDist"),
+            u_proxy=self.proxy_scale,
+            u_pixangle=2.0 * math.tan(fovy / 2.0) / self.height,
+            u_env=1,
+        )
+        self.uniforms("backdrop", u_sky=sky, u_layer=2,
+                      u_resolution=(float(self.width), float(self.height)))  # fmt: skip
+
+    def draw(self, target: moderngl.Framebuffer, viewport: Viewport) -> None:
+        ctx = self.ctx
+        self._set_uniforms()
         self.noise.use(0)
         ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
         # The sky twice: as an environment map for the reflections, and the sky sphere itself
         # at half resolution (it is soft smoke), then put behind everything.
         self.env_fbo.use()
-        self._set(self.env, {"u_resolution": tuple(float(x) for x in ENV_SIZE)})
         self.env_vao.render(moderngl.TRIANGLES, vertices=3)
         self.layer_fbo.use()
         self.dome.render(moderngl.TRIANGLES)
-        self.fbo_msaa.use()
-        ctx.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
+        target.use()
+        target.viewport = viewport
+        target.clear(0.0, 0.0, 0.0, 1.0, depth=1.0, viewport=viewport)
+        self.uniforms("backdrop", u_origin=(float(viewport[0]), float(viewport[1])))
+        self._draw_balls_then_backdrop()
+
+    def _draw_balls_then_backdrop(self) -> None:
+        ctx = self.ctx
         # The balls, their ray-cast edges antialiased through alpha to coverage; then the sky
         # layer behind them (on the far plane: early depth test skips what the balls cover).
         self.env_tex.use(1)
@@ -223,26 +260,14 @@ class RealScene(Scene):
         ctx.depth_func = "<="
         ctx.depth_mask = False
         self.layer.use(2)
-        self._set(self.backdrop, {"u_resolution": (float(w), float(h))})
         self.backdrop_vao.render(moderngl.TRIANGLES, vertices=3)
         ctx.depth_mask = True
         ctx.depth_func = "<"
         ctx.disable(moderngl.DEPTH_TEST)
 
-    @staticmethod
-    def _set(prog: moderngl.Program, uniforms: dict) -> None:
-        for key, value in uniforms.items():
-            if key not in prog:
-                continue
-            if isinstance(value, bytes):
-                prog[key].write(value)
-            else:
-                prog[key].value = value
-
     def release(self) -> None:
         for obj in (
             self.balls, self.dome, self.env_vao, self.backdrop_vao,
-            self.disco, self.sky, self.env, self.backdrop,
             self.env_fbo, self.layer_fbo, self.noise, self.env_tex, self.layer, *self.buffers,
         ):  # fmt: skip
             obj.release()

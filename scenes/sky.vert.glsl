@@ -1,4 +1,3 @@
-#version 330
 // The sky sphere: a large sphere around the origin, seen from inside.
 uniform mat4 u_viewproj;
 uniform float u_skyradius;

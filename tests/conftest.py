@@ -10,7 +10,7 @@ import pytest
 
 from deepviz.extract.audio import write_audio
 from deepviz.extract.ffmpeg import ffmpeg_exe
-from deepviz.training.synth import synth_track
+from deepviz.extract.synth import synth_track
 
 SR = 44100
 

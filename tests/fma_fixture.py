@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from deepviz.extract.audio import write_audio
-from deepviz.training.synth import synth_track
+from deepviz.extract.synth import synth_track
 
 # FMA's tracks.csv: 52 columns under 4 groups, index column first (pandas' two-row header).
 FMA_COLUMNS = {

@@ -7,7 +7,7 @@ from conftest import encode
 from deepviz.errors import DeepvizError
 from deepviz.extract.audio import load_audio
 from deepviz.extract.ffmpeg import probe
-from deepviz.training.synth import synth_track
+from deepviz.extract.synth import synth_track
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,9 @@ import torch
 import torchvision
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.checkpoint import (
-    Checkpoint,
-    InputScaler,
-    build_model,
-    load_checkpoint,
-    save_checkpoint,
-)
+from deepviz.extract.checkpoint import Checkpoint, InputScaler, load_checkpoint, save_checkpoint
 from deepviz.extract.extractor import FeatureExtractor
+from deepviz.extract.models import build_model
 from deepviz.extract.models.classifiers import (
     ClassifierConfig,
     GenreClassifier,

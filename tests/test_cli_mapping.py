@@ -10,7 +10,7 @@ from conftest import encode
 
 from deepviz.cli import main
 from deepviz.extract.checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
-from deepviz.training.synth import synth_track
+from deepviz.extract.synth import synth_track
 
 SMALL = ["--size", "64x48", "--fps", "10", "--preset", "ultrafast", "--samples", "1", "-q"]
 

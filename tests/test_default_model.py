@@ -4,7 +4,7 @@ import numpy as np
 
 from deepviz.extract.checkpoint import default_checkpoint_path, load_checkpoint
 from deepviz.extract.extractor import FeatureExtractor
-from deepviz.training.synth import synth_track
+from deepviz.extract.synth import synth_track
 
 
 def test_default_model_ships_inside_the_package_and_is_small():

@@ -24,7 +24,6 @@ from deepviz.mapping import (
     resolve_order,
 )
 from deepviz.mapping.methods import KMeansSimilarity
-from deepviz.scenes.base import Param, Scene
 
 WIDE = 3000  # a classifier-sized feature vector
 
@@ -285,26 +284,23 @@ def test_other_and_tampered_json_is_refused(tmp_path):
         fit_mapping(features("pca", n=20), MappingOptions("pca"), "ae").save(tmp_path / "no/x")
 
 
-class Viz(Scene):
-    name, description = "viz", "test scene"
-    params = tuple(Param(n, n) for n in "abcdefghij")
-    priority = tuple("jihgfedcba")
+Viz = (list("abcdefghij"), list("jihgfedcba"))  # a scene's parameter names and priority
 
 
 def test_default_order_is_declared_except_for_pca_which_follows_priority():
     for method in ("deterministic", "random", "kmeans"):
-        assert resolve_order(Viz, method, None) == list(range(10))
+        assert resolve_order(*Viz, method, None) == list(range(10))
     for method in ("pca", "kmeans-pca"):
-        assert resolve_order(Viz, method, None) == list(range(9, -1, -1))
+        assert resolve_order(*Viz, method, None) == list(range(9, -1, -1))
 
 
 def test_user_order_overrides_and_apply_order_places_components():
-    order = resolve_order(Viz, "pca", "b, a,c,d,e,f,g,h,i,j")
+    order = resolve_order(*Viz, "pca", "b, a,c,d,e,f,g,h,i,j")
     assert order == [1, 0, *range(2, 10)]
     values = np.arange(20, dtype=float).reshape(2, 10)
     out = apply_order(values, order)
     assert out[0, 1] == 0.0 and out[0, 0] == 1.0  # component 0 drives parameter b
-    out = apply_order(values, resolve_order(Viz, "pca", None))
+    out = apply_order(values, resolve_order(*Viz, "pca", None))
     np.testing.assert_array_equal(out, values[:, ::-1])  # first component → most dynamic (j)
 
 
@@ -318,7 +314,7 @@ def test_user_order_overrides_and_apply_order_places_components():
 )
 def test_bad_param_orders_name_the_problem(order, named):
     with pytest.raises(DeepvizError, match="--param-order") as e:
-        resolve_order(Viz, "deterministic", order)
+        resolve_order(*Viz, "deterministic", order)
     for text in named:
         assert text in e.value.problem
 

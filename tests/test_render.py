@@ -13,7 +13,7 @@ from conftest import decode_frames, encode
 
 from deepviz.cli import main
 from deepviz.extract.ffmpeg import probe
-from deepviz.training.synth import synth_track
+from deepviz.extract.synth import synth_track
 
 W, H, FPS = 96, 64, 12
 SMALL = ["--size", f"{W}x{H}", "--fps", str(FPS), "--preset", "ultrafast", "--samples", "2", "-q"]

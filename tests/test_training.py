@@ -15,9 +15,9 @@ from safetensors.torch import load_file, save_file
 from deepviz import cli_training
 from deepviz.cli_training import models, train
 from deepviz.errors import DeepvizError
-from deepviz.extract import checkpoint
 from deepviz.extract.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from deepviz.extract.extractor import FeatureExtractor
+from deepviz.extract.models import list_models
 from deepviz.training.corpus import synth_corpus
 from deepviz.training.resume import load_state, resume_path
 from deepviz.training.train import TrainConfig, track_vote_accuracy
@@ -48,7 +48,8 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def test_paper_defaults():
-    assert cli_training.ARCHS == checkpoint.ARCHS
+    arch_option = next(p for p in cli_training.train.params if p.name == "arch")
+    assert tuple(arch_option.type.choices) == list_models()  # the CLI offers the registry's list
     vgg, ae, skip = TrainConfig("vgg16"), TrainConfig("ae"), TrainConfig("ae-skip")
     assert (vgg.lr, vgg.epochs, vgg.batch_size, vgg.momentum, vgg.optimizer) == (
         1e-5,

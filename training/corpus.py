@@ -8,7 +8,7 @@ import numpy as np
 from tqdm import tqdm
 
 from deepviz.extract.features import audio_patches
-from deepviz.training.synth import STYLES, synth_track
+from deepviz.extract.synth import STYLES, synth_track
 
 
 class PatchRows:

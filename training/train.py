@@ -12,7 +12,7 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -21,65 +21,22 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.checkpoint import (
-    AE_ARCHS,
-    ARCHS,
-    CLASSIFIER_ARCHS,
-    Checkpoint,
-    InputScaler,
-    build_model,
-    feature_layers,
-    load_checkpoint,
-    save_checkpoint,
-)
+from deepviz.extract.checkpoint import Checkpoint, InputScaler, load_checkpoint, save_checkpoint
 from deepviz.extract.extractor import resolve_device
+from deepviz.extract.models.registry import build_model, feature_layers, get_arch
 from deepviz.fileio import atomic_path
 from deepviz.training.corpus import PatchSet
+from deepviz.training.options import TrainConfig
 from deepviz.training.resume import TrainState, check_same_run, load_state, resume_path, save_state
 
-# The paper's defaults (PAPER-NOTES.md): SGD, momentum 0.95, batch 64.
-PAPER_DEFAULTS = {
-    "ae": {"lr": 2.5e-4, "epochs": 40},
-    "ae-shared": {"lr": 2.5e-4, "epochs": 40},
-    "ae-skip": {"lr": 5e-3, "epochs": 20},
-    **{arch: {"lr": 1e-5, "epochs": 25} for arch in CLASSIFIER_ARCHS},
-}
 EVAL_BATCH = 256
+COLLAPSED_CODE_STD = 1e-3
 
-
-@dataclass
-class TrainConfig:
-    arch: str = "ae"
-    model: dict = field(default_factory=dict)  # overrides of the architecture's config
-    epochs: int | None = None
-    batch_size: int = 64
-    lr: float | None = None
-    momentum: float = 0.95
-    optimizer: str = "sgd"  # sgd (the paper's) | adam
-    seed: int = 0
-    device: str = "auto"
-    name: str | None = None
-    pretrained: bool = False  # classifiers: trunk from torchvision's ImageNet weights (local cache)
-
-    def __post_init__(self) -> None:
-        if self.arch not in ARCHS:
-            raise DeepvizError(f"unknown architecture {self.arch!r} (one of {', '.join(ARCHS)})")
-        if self.optimizer not in ("sgd", "adam"):
-            raise DeepvizError(f"unknown optimizer {self.optimizer!r} (sgd or adam)")
-        if self.pretrained and self.arch not in CLASSIFIER_ARCHS:
-            raise DeepvizError("--pretrained is for the classifiers (alexnet, vgg11, vgg13, vgg16)")
-        defaults = PAPER_DEFAULTS[self.arch]
-        self.epochs = self.epochs or defaults["epochs"]
-        self.lr = self.lr or defaults["lr"]
-
-
-def input_scaling_for(arch: str) -> str:
-    """Autoencoders see min-max scaled patches (sigmoid output), classifiers standard ones."""
-    return "minmax" if arch in AE_ARCHS else "standard"
+__all__ = ["TrainConfig", "evaluate", "track_vote_accuracy", "train"]
 
 
 def is_classifier(arch: str) -> bool:
-    return arch in CLASSIFIER_ARCHS
+    return get_arch(arch).is_classifier
 
 
 def batch_of(data: PatchSet, rows: np.ndarray, scaler: InputScaler, device) -> torch.Tensor:
@@ -90,7 +47,7 @@ def batch_of(data: PatchSet, rows: np.ndarray, scaler: InputScaler, device) -> t
 
 def _loss(model, arch: str, x: torch.Tensor, y: torch.Tensor | None = None):
     """(loss, logits or None) of one batch: MSE of the reconstruction, or cross-entropy."""
-    if arch in AE_ARCHS:
+    if not is_classifier(arch):
         return F.mse_loss(model(x), x), None
     logits = model(x)
     return F.cross_entropy(logits, y), logits
@@ -107,9 +64,6 @@ def track_vote_accuracy(track_ids, labels, preds, probs) -> float:
     truth = np.zeros(len(tracks), dtype=np.int64)
     truth[inv] = labels
     return float((votes.argmax(axis=1) == truth).mean())
-
-
-COLLAPSED_CODE_STD = 1e-3
 
 
 def evaluate(model, arch: str, data: PatchSet, rows, scaler, device, batch_size=EVAL_BATCH) -> dict:
@@ -169,6 +123,174 @@ def _rng_state(rng: np.random.Generator, device) -> dict:
     return {"numpy_rng": rng.bit_generator.state, "torch_rng": torch_rng, "cuda_rng": cuda}
 
 
+def _write_json(path: str | os.PathLike, obj: dict) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(obj, indent=1))
+
+
+class TrainingRun:
+    """One training run's state, in the steps `train` takes: set up, restore, epoch, evaluate,
+    keep the best, finish."""
+
+    def __init__(self, cfg: TrainConfig, data: PatchSet, out: str | os.PathLike, meta: dict | None):
+        torch.manual_seed(cfg.seed)
+        self.cfg, self.data, self.out, self.meta = cfg, data, Path(out), meta or {}
+        self.rng = np.random.default_rng(cfg.seed)
+        self.device = resolve_device(cfg.device)
+        masks = data.split_masks(cfg.seed)
+        self.train_rows, self.val_rows, self.test_rows = (np.flatnonzero(m) for m in masks)
+        if len(self.train_rows) == 0:
+            raise DeepvizError("no training data: the corpus is empty after the split")
+        arch = get_arch(cfg.arch)
+        self.scaler = InputScaler.fit_rows(data.patches, self.train_rows, arch.input_scaling)
+        model = build_model(cfg.arch, _model_overrides(cfg, data))
+        self.pretrained: list[str] = []
+        if cfg.pretrained:
+            from deepviz.extract.models.classifiers import load_pretrained
+
+            self.pretrained = load_pretrained(model)
+        self.model = model.to(self.device)
+        self.model_config = {
+            k: v for k, v in model.config.to_dict().items() if k not in ("variant", "arch")
+        }
+        self.layers, self.default_layer = feature_layers(cfg.arch, self.model_config)
+        self.opt = _optimizer(cfg, model)
+        settings = {**cfg.settings(), "model": self.model_config, "data": data_fingerprint(data)}
+        self.settings = json.loads(json.dumps(settings))
+        self.start, self.best, self.best_epoch, self.history = 0, float("inf"), None, []
+        self.ckpt: Checkpoint | None = None
+
+    def restore(self, resume: str | os.PathLike) -> None:
+        """Continue from `resume`'s state: weights, optimizer, RNGs, history and best so far."""
+        state = load_state(resume)
+        check_same_run(state.run, self.settings, resume)
+        self.model.load_state_dict(state.model)
+        self.opt.load_state_dict(state.optimizer)
+        self.rng.bit_generator.state = state.numpy_rng
+        torch.set_rng_state(state.torch_rng)
+        if state.cuda_rng and self.device.type == "cuda":
+            torch.cuda.set_rng_state_all(state.cuda_rng)
+        self.start, self.history, self.best_epoch = (
+            state.epoch,
+            list(state.history),
+            state.best_epoch,
+        )
+        self.best = float("inf") if state.best_loss is None else state.best_loss
+        best_file = resume_path(resume).with_suffix("")  # the run's best checkpoint, x.dvz
+        if self.best_epoch is not None and best_file.is_file():
+            self.ckpt = load_checkpoint(best_file)
+            if best_file.resolve() != self.out.resolve():
+                save_checkpoint(self.ckpt, self.out)
+
+    def log(self, resumed: bool) -> dict:
+        data = self.data
+        return {
+            "config": asdict(self.cfg),
+            "model": self.model_config,
+            "data": {
+                **data.info,
+                "tracks": int(len(np.unique(data.track_ids))),
+                "labels": list(data.label_names),
+            },  # fmt: skip
+            "n_train": len(self.train_rows),
+            "n_val": len(self.val_rows),
+            "n_test": len(self.test_rows),
+            "pretrained_tensors": len(self.pretrained),
+            "resumed_from_epoch": self.start if resumed else None,
+            "epochs": self.history,
+        }
+
+    def epoch(self, epoch: int, bar: tqdm) -> dict:
+        """Train one epoch over the shuffled training rows, then evaluate: the log entry."""
+        cfg, data, classifier = self.cfg, self.data, is_classifier(self.cfg.arch)
+        self.model.train()
+        order = self.rng.permutation(len(self.train_rows))
+        t0, total, correct = time.time(), 0.0, 0
+        for i in range(0, len(order), cfg.batch_size):
+            rows = self.train_rows[order[i : i + cfg.batch_size]]
+            xb = batch_of(data, rows, self.scaler, self.device)
+            yb = torch.from_numpy(data.labels[rows]).to(self.device) if classifier else None
+            loss, logits = _loss(self.model, cfg.arch, xb, yb)
+            self.opt.zero_grad(set_to_none=True)
+            loss.backward()
+            self.opt.step()
+            total += loss.item() * len(xb)
+            if logits is not None:
+                correct += int((logits.argmax(1) == yb).sum())
+            bar.update(1)
+            bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.4g}")
+        accuracy = correct / len(self.train_rows) if classifier else None
+        entry = self.evaluate(epoch, total / len(self.train_rows), accuracy)
+        entry["seconds"] = round(time.time() - t0, 2)
+        return entry
+
+    def evaluate(self, epoch: int, train_loss: float, accuracy: float | None) -> dict:
+        """The epoch's log entry: training loss, validation metrics; stops on divergence."""
+        if not math.isfinite(train_loss):
+            raise DeepvizError(
+                f"training diverged at epoch {epoch + 1} (loss {train_loss}); try a lower --lr "
+                "(the best checkpoint so far is kept)"
+            )
+        val = {}
+        if len(self.val_rows):
+            val = evaluate(self.model, self.cfg.arch, self.data, self.val_rows, self.scaler,
+                           self.device)  # fmt: skip
+        entry = {
+            "epoch": epoch + 1,
+            "train_loss": train_loss,
+            "val_loss": val.get("loss", train_loss),
+        }
+        if accuracy is not None:
+            entry["train_accuracy"] = accuracy
+        entry.update({f"val_{k}": v for k, v in val.items() if k != "loss"})
+        return entry
+
+    def keep_best(self, entry: dict) -> None:
+        """Write the checkpoint when this epoch's validation loss is the best so far."""
+        if entry["val_loss"] >= self.best:
+            return
+        self.best, self.best_epoch = entry["val_loss"], entry["epoch"]
+        trained = {k: v for k, v in entry.items() if k not in ("epoch", "seconds")}
+        trained = {"epochs": entry["epoch"], **trained, "n_train_segments": len(self.train_rows)}
+        info = {"name": self.cfg.name or self.out.stem, "genres": list(self.data.label_names),
+                "layers": self.layers, "trained": trained, **self.meta}  # fmt: skip
+        if self.default_layer is not None:
+            info["default_layer"] = self.default_layer
+        if self.data.info.get("corpus"):
+            info.setdefault("corpus", self.data.info["corpus"])
+        state_dict = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+        self.ckpt = Checkpoint(self.cfg.arch, self.model_config, self.scaler, state_dict, info)
+        save_checkpoint(self.ckpt, self.out)
+
+    def save_state(self, epoch: int) -> None:
+        """The latest state beside the checkpoint, for --resume."""
+        state = TrainState(epoch + 1, self.best, self.best_epoch, self.history, self.settings,
+                           self.model.state_dict(), self.opt.state_dict(),
+                           **_rng_state(self.rng, self.device))  # fmt: skip
+        save_state(state, resume_path(self.out))
+
+    def test(self) -> dict | None:
+        """The best checkpoint on the test rows (once), recorded in its training summary."""
+        ckpt = self.ckpt
+        if ckpt is None or not len(self.test_rows) or "test_loss" in ckpt.meta.get("trained", {}):
+            return None
+        self.model.load_state_dict(ckpt.state_dict)
+        test = evaluate(self.model, self.cfg.arch, self.data, self.test_rows, self.scaler,
+                        self.device)  # fmt: skip
+        ckpt.meta["trained"].update({f"test_{k}": v for k, v in test.items()})
+        save_checkpoint(ckpt, self.out)
+        return test
+
+
+def _warn_collapse(entry: dict) -> None:
+    if entry.get("val_code_std", 1.0) < COLLAPSED_CODE_STD:
+        tqdm.write(
+            f"deepviz: warning: epoch {entry['epoch']}: the 10-d code hardly varies across patches "
+            f"(std {entry['val_code_std']:.2g}); features would be constant — try a lower --lr or "
+            "--unpool nearest"
+        )
+
+
 def train(
     cfg: TrainConfig,
     data: PatchSet,
@@ -178,164 +300,39 @@ def train(
     meta: dict | None = None,
     resume: str | os.PathLike | None = None,
     keep_state: bool = False,
-) -> Checkpoint:
+) -> Checkpoint | None:
     """Train `cfg.arch` on `data`; write the best (lowest validation loss) checkpoint to `out`.
 
     `resume`: a checkpoint whose `.resume` state continues an interrupted run of the same settings.
     The state beside `out` is removed once the last epoch is done, unless `keep_state` (to train on
     later with more epochs).
     """
-    torch.manual_seed(cfg.seed)
-    rng = np.random.default_rng(cfg.seed)
-    device = resolve_device(cfg.device)
-    train_rows, val_rows, test_rows = (np.flatnonzero(m) for m in data.split_masks(cfg.seed))
-    if len(train_rows) == 0:
-        raise DeepvizError("no training data: the corpus is empty after the split")
-    scaler = InputScaler.fit_rows(data.patches, train_rows, input_scaling_for(cfg.arch))
-    model = build_model(cfg.arch, _model_overrides(cfg, data))
-    pretrained = []
-    if cfg.pretrained:
-        from deepviz.extract.models.classifiers import load_pretrained
-
-        pretrained = load_pretrained(model)
-    model = model.to(device)
-    model_config = model.config.to_dict()
-    model_config.pop("variant", None)
-    model_config.pop("arch", None)
-    layers, default_layer = feature_layers(cfg.arch, model_config)
-    opt = _optimizer(cfg, model)
-    classifier = is_classifier(cfg.arch)
-    run = {k: v for k, v in asdict(cfg).items() if k not in ("epochs", "device", "name")}
-    run = json.loads(json.dumps({**run, "model": model_config, "data": data_fingerprint(data)}))
-
-    start, best, best_epoch, history, ckpt = 0, float("inf"), None, [], None
+    run = TrainingRun(cfg, data, out, meta)
     if resume is not None:
-        state = load_state(resume)
-        check_same_run(state.run, run, resume)
-        model.load_state_dict(state.model)
-        opt.load_state_dict(state.optimizer)
-        rng.bit_generator.state = state.numpy_rng
-        torch.set_rng_state(state.torch_rng)
-        if state.cuda_rng and device.type == "cuda":
-            torch.cuda.set_rng_state_all(state.cuda_rng)
-        start, history, best_epoch = state.epoch, list(state.history), state.best_epoch
-        best = float("inf") if state.best_loss is None else state.best_loss
-        best_file = resume_path(resume).with_suffix("")  # the run's best checkpoint, x.dvz
-        if best_epoch is not None and best_file.is_file():
-            ckpt = load_checkpoint(best_file)
-            if best_file.resolve() != Path(out).resolve():
-                save_checkpoint(ckpt, out)
-
-    log = {
-        "config": asdict(cfg),
-        "model": model_config,
-        "data": {
-            **data.info,
-            "tracks": int(len(np.unique(data.track_ids))),
-            "labels": list(data.label_names),
-        },
-        "n_train": len(train_rows),
-        "n_val": len(val_rows),
-        "n_test": len(test_rows),
-        "pretrained_tensors": len(pretrained),
-        "resumed_from_epoch": start if resume is not None else None,
-        "epochs": history,
-    }
-    n_batches = -(-len(train_rows) // cfg.batch_size)
-    bar = tqdm(
-        total=max(0, cfg.epochs - start) * n_batches,
-        desc=f"training {cfg.arch}",
-        unit="batch",
-        disable=not progress,
-    )
-    for epoch in range(start, cfg.epochs):
-        model.train()
-        order = rng.permutation(len(train_rows))
-        t0, total, correct = time.time(), 0.0, 0
-        for i in range(0, len(order), cfg.batch_size):
-            rows = train_rows[order[i : i + cfg.batch_size]]
-            xb = batch_of(data, rows, scaler, device)
-            yb = torch.from_numpy(data.labels[rows]).to(device) if classifier else None
-            loss, logits = _loss(model, cfg.arch, xb, yb)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(xb)
-            if logits is not None:
-                correct += int((logits.argmax(1) == yb).sum())
-            bar.update(1)
-            bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.4g}")
-        train_loss = total / len(train_rows)
-        if not math.isfinite(train_loss):
-            raise DeepvizError(
-                f"training diverged at epoch {epoch + 1} (loss {train_loss}); try a lower --lr "
-                "(the best checkpoint so far is kept)"
-            )
-        val = evaluate(model, cfg.arch, data, val_rows, scaler, device) if len(val_rows) else {}
-        val_loss = val.get("loss", train_loss)
-        entry = {"epoch": epoch + 1, "train_loss": train_loss, "val_loss": val_loss}
-        if classifier:
-            entry["train_accuracy"] = correct / len(train_rows)
-        entry.update({f"val_{k}": v for k, v in val.items() if k != "loss"})
-        if val.get("code_std", 1.0) < COLLAPSED_CODE_STD and progress:
-            tqdm.write(
-                f"deepviz: warning: epoch {epoch + 1}: the 10-d code hardly varies across patches "
-                f"(std {val['code_std']:.2g}); features would be constant — try a lower --lr or "
-                "--unpool nearest"
-            )
-        entry["seconds"] = round(time.time() - t0, 2)
-        history.append(entry)
-        bar.set_postfix(epoch=epoch + 1, train=f"{train_loss:.4g}", val=f"{val_loss:.4g}")
-        if val_loss < best:
-            best, best_epoch = val_loss, epoch + 1
-            trained = {k: v for k, v in entry.items() if k not in ("epoch", "seconds")}
-            trained = {"epochs": epoch + 1, **trained, "n_train_segments": len(train_rows)}
-            info = {
-                "name": cfg.name or Path(out).stem,
-                "genres": list(data.label_names),
-                "layers": layers,
-                "trained": trained,
-                **(meta or {}),
-            }
-            if default_layer is not None:
-                info["default_layer"] = default_layer
-            if data.info.get("corpus"):
-                info.setdefault("corpus", data.info["corpus"])
-            state_dict = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-            ckpt = Checkpoint(cfg.arch, model_config, scaler, state_dict, info)
-            save_checkpoint(ckpt, out)
-        opt_state = opt.state_dict()
-        save_state(
-            TrainState(
-                epoch + 1,
-                best,
-                best_epoch,
-                history,
-                run,
-                model.state_dict(),
-                opt_state,
-                **_rng_state(rng, device),
-            ),
-            resume_path(out),
-        )
-        log["best_epoch"] = best_epoch
+        run.restore(resume)
+    log = run.log(resumed=resume is not None)
+    n_batches = -(-len(run.train_rows) // cfg.batch_size)
+    total = max(0, cfg.epochs - run.start) * n_batches
+    bar = tqdm(total=total, desc=f"training {cfg.arch}", unit="batch", disable=not progress)
+    for epoch in range(run.start, cfg.epochs):
+        entry = run.epoch(epoch, bar)
+        if progress:
+            _warn_collapse(entry)
+        run.history.append(entry)
+        bar.set_postfix(epoch=epoch + 1, train=f"{entry['train_loss']:.4g}",
+                        val=f"{entry['val_loss']:.4g}")  # fmt: skip
+        run.keep_best(entry)
+        run.save_state(epoch)
+        log["best_epoch"] = run.best_epoch
         if log_path:
             _write_json(log_path, log)
     bar.close()
-    if ckpt is not None and len(test_rows) and "test_loss" not in ckpt.meta.get("trained", {}):
-        model.load_state_dict(ckpt.state_dict)
-        test = evaluate(model, cfg.arch, data, test_rows, scaler, device)
+    test = run.test()
+    if test is not None:
         log["test"] = test
-        ckpt.meta["trained"].update({f"test_{k}": v for k, v in test.items()})
-        save_checkpoint(ckpt, out)
-    log["best_epoch"] = best_epoch
+    log["best_epoch"] = run.best_epoch
     if log_path:
         _write_json(log_path, log)
     if not keep_state:
         resume_path(out).unlink(missing_ok=True)
-    return ckpt
-
-
-def _write_json(path: str | os.PathLike, obj: dict) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(obj, indent=1))
+    return run.ckpt

@@ -1,40 +1,44 @@
 """Feature networks: the paper's three convolutional autoencoders and four genre classifiers.
 
-The classifiers import torchvision, which takes a second or two; they load on first use.
+`list_models` / `get_model` (registry.py) are torch-free to import; the network modules (and torch,
+torchvision) load on first use of anything else here.
 """
 
-from deepviz.extract.models.autoencoder import (
-    AE_VARIANTS,
-    AEConfig,
-    ConvAutoencoder,
-    build_autoencoder,
+from deepviz.extract.models.registry import (
+    ARCHITECTURES,
+    Architecture,
+    build_model,
+    get_arch,
+    get_model,
+    list_models,
 )
 
-CLASSIFIER_ARCHS = ("alexnet", "vgg11", "vgg13", "vgg16")
-ARCHS = AE_VARIANTS + CLASSIFIER_ARCHS
-_LAZY = (
-    "ClassifierConfig",
-    "GenreClassifier",
-    "build_classifier",
-    "classifier_layers",
-    "load_pretrained",
-)
+_LAZY = {
+    "AEConfig": "autoencoder",
+    "ConvAutoencoder": "autoencoder",
+    "build_autoencoder": "autoencoder",
+    "ClassifierConfig": "classifiers",
+    "GenreClassifier": "classifiers",
+    "build_classifier": "classifiers",
+    "classifier_layers": "classifiers",
+    "load_pretrained": "classifiers",
+}
 
 
 def __getattr__(name: str):
     if name in _LAZY:
-        from deepviz.extract.models import classifiers
+        import importlib
 
-        return getattr(classifiers, name)
+        return getattr(importlib.import_module(f"deepviz.extract.models.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
-    "AE_VARIANTS",
-    "ARCHS",
-    "AEConfig",
-    "CLASSIFIER_ARCHS",
-    "ConvAutoencoder",
-    "build_autoencoder",
+    "ARCHITECTURES",
+    "Architecture",
+    "build_model",
+    "get_arch",
+    "get_model",
+    "list_models",
     *_LAZY,
 ]

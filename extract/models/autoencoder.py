@@ -15,7 +15,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-AE_VARIANTS = ("ae", "ae-shared", "ae-skip")
+from deepviz.extract.models.registry import list_models
+
+AE_VARIANTS = list_models("autoencoder")
 
 
 @dataclass

@@ -24,15 +24,14 @@ import torchvision
 from torch import nn
 
 from deepviz.errors import DeepvizError
+from deepviz.extract.models.registry import ARCHITECTURES, list_models
 
-CLASSIFIER_ARCHS = ("alexnet", "vgg11", "vgg13", "vgg16")
-# arch → (torchvision builder, weights enum, number of conv layers, paper's default feature layer)
-_TORCHVISION = {
-    "alexnet": ("alexnet", "AlexNet_Weights", 5, "L6"),
-    "vgg11": ("vgg11_bn", "VGG11_BN_Weights", 8, "L8"),
-    "vgg13": ("vgg13_bn", "VGG13_BN_Weights", 10, "L10"),
-    "vgg16": ("vgg16_bn", "VGG16_BN_Weights", 13, "L15"),
-}
+CLASSIFIER_ARCHS = list_models("classifier")
+
+
+def _torchvision_builder(arch: str):
+    """torchvision's constructor for `arch` (vgg16 → torchvision.models.vgg16_bn)."""
+    return getattr(torchvision.models, ARCHITECTURES[arch].torchvision[0])
 
 
 @dataclass
@@ -53,11 +52,11 @@ class ClassifierConfig:
 
     @property
     def n_conv(self) -> int:
-        return _TORCHVISION[self.arch][2]
+        return ARCHITECTURES[self.arch].torchvision[2]
 
     @property
     def default_layer(self) -> str:
-        return _TORCHVISION[self.arch][3]
+        return ARCHITECTURES[self.arch].default_layer
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -88,7 +87,7 @@ class GenreClassifier(nn.Module):
     def __init__(self, config: ClassifierConfig | None = None):
         super().__init__()
         self.config = cfg = config or ClassifierConfig()
-        builder = getattr(torchvision.models, _TORCHVISION[cfg.arch][0])
+        builder = _torchvision_builder(cfg.arch)
         # Built on the meta device first: torchvision's ImageNet head is never allocated.
         with torch.device("meta"):
             net = builder(weights=None)
@@ -172,14 +171,14 @@ def classifier_layers(config: ClassifierConfig, fc_dim: int | None = None) -> di
 def trunk_size(config: ClassifierConfig) -> int:
     """Flattened size of the conv trunk's output for the config's input (on the meta device)."""
     with torch.device("meta"):
-        net = getattr(torchvision.models, _TORCHVISION[config.arch][0])(weights=None)
+        net = _torchvision_builder(config.arch)(weights=None)
         net.features[0] = first_conv(config.arch)
         return net.features(torch.empty(1, 1, *config.input_shape)).numel()
 
 
 def pretrained_file(arch: str) -> tuple[Path, str]:
     """Where torch hub caches torchvision's ImageNet weights for `arch`, and their URL."""
-    weights = getattr(torchvision.models, _TORCHVISION[arch][1]).IMAGENET1K_V1
+    weights = getattr(torchvision.models, ARCHITECTURES[arch].torchvision[1]).IMAGENET1K_V1
     name = os.path.basename(urlparse(weights.url).path)
     return Path(torch.hub.get_dir()) / "checkpoints" / name, weights.url
 

@@ -1,19 +1,24 @@
-"""From an audio file to per-frame scene parameters: extract → map → interpolate → smooth."""
+"""A track's features → per-frame scene parameters (map → order → interpolate → smooth), and export."""
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.audio import load_audio
-from deepviz.extract.extractor import FeatureExtractor, TrackFeatures
 from deepviz.fileio import atomic_path
-from deepviz.mapping import MappingOptions, apply_order, fit_mapping, load_mapping, resolve_order
+from deepviz.mapping.order import apply_order, resolve_order
 from deepviz.mapping.timeline import parameter_curves
-from deepviz.scenes.base import Scene
+
+if TYPE_CHECKING:  # torch and sklearn load only where features are made and mappings fitted
+    from deepviz.extract.extractor import TrackFeatures
+    from deepviz.mapping.fitted import FittedMapping
 
 
 @dataclass
@@ -34,63 +39,38 @@ class Curves:
 
 def segment_parameters(
     features: TrackFeatures,
-    scene_cls: type[Scene],
-    options: MappingOptions,
-    fit_path: str | os.PathLike | None = None,
+    fitted: FittedMapping,
+    names: Sequence[str],
+    priority: Sequence[str],
     param_order: str | None = None,
 ) -> np.ndarray:
-    """(n_segments, 10) parameters in the scene's order: the mapping fitted on the track or loaded."""
-    n_params = len(scene_cls.params)
-    if fit_path is not None:
-        fitted = load_mapping(fit_path)
-        fitted.check(features.model_id, features.values.shape[1], path=fit_path)
-        method = fitted.options.method
-    else:
-        fitted = fit_mapping(features.values, options, features.model_id)
-        method = options.method
+    """(n_segments, k) parameters in the scene's order (`names`), from a fitted mapping."""
     values = fitted.transform(features.values)
-    if values.shape[1] != n_params:
+    if values.shape[1] != len(names):
         raise DeepvizError(
-            f"the mapping gives {values.shape[1]} parameters, the scene needs {n_params}"
+            f"the mapping gives {values.shape[1]} parameters, the scene needs {len(names)}"
         )
-    return apply_order(values, resolve_order(scene_cls, method, param_order))
-
-
-def plan_curves(
-    audio: str | os.PathLike | np.ndarray,
-    scene_cls: type[Scene],
-    extractor: FeatureExtractor,
-    options: MappingOptions,
-    fps: float,
-    smoothing: float,
-    fit_path: str | os.PathLike | None = None,
-    param_order: str | None = None,
-) -> Curves:
-    y = audio if isinstance(audio, np.ndarray) else load_audio(audio)
-    features = extractor.extract_audio(y)
-    return curves_from_features(features, scene_cls, options, fps, smoothing, fit_path, param_order)
+    order = resolve_order(names, priority, fitted.options.method, param_order)
+    return apply_order(values, order)
 
 
 def curves_from_features(
     features: TrackFeatures,
-    scene_cls: type[Scene],
-    options: MappingOptions,
+    fitted: FittedMapping,
+    names: Sequence[str],
+    priority: Sequence[str],
     fps: float,
     smoothing: float,
-    fit_path: str | os.PathLike | None = None,
     param_order: str | None = None,
 ) -> Curves:
     """Map one track's features and build its per-frame curves (no audio work)."""
-    params = segment_parameters(features, scene_cls, options, fit_path, param_order)
+    params = segment_parameters(features, fitted, names, priority, param_order)
     values = parameter_curves(params, features.anchors, features.duration, fps, smoothing)
-    return Curves(values, scene_cls.param_names(), fps, features.duration, features, params)
+    return Curves(values, list(names), fps, features.duration, features, params)
 
 
 def write_curves(curves: Curves, path: str | os.PathLike, frames: slice | None = None) -> None:
     """Per-frame values as CSV (`frame,time,<names>`) or JSON, chosen by the file's extension."""
-    import json
-    from pathlib import Path
-
     path = Path(path)
     sl = frames or slice(0, len(curves.values))
     idx = np.arange(len(curves.values))[sl]

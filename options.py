@@ -1,0 +1,90 @@
+"""Options declared once, as dataclass fields: default, flags, help, and the checks of the value.
+
+The pipeline's option dataclasses (`PlanOptions`, `VideoOptions`, `TrainConfig`, …) declare their
+fields with `option(...)`; the command line (cli_options.py) turns each field into a click option
+and hands the command one instance. Plain Python here: no click, no torch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from deepviz.errors import DeepvizError
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """How a field appears on the command line."""
+
+    flags: tuple[str, ...]
+    help: str = ""
+    choices: Sequence[str] | Callable[[], Sequence[str]] | None = None  # a callable: looked up late
+    low: float | None = None  # numeric range, inclusive unless *_open
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    metavar: str | None = None
+    parse: Callable[[str], Any] | None = None  # text → value; raises ValueError with the reason
+    flag: bool = False
+    kind: type | None = None  # int, float or str when the default (None) does not tell
+    show_default: bool = True
+
+
+def option(default: Any, *flags: str, **spec: Any) -> Any:
+    """A dataclass field that is also a command-line option (see OptionSpec for `spec`)."""
+    return field(default=default, metadata={"cli": OptionSpec(tuple(flags), **spec)})
+
+
+def cli_fields(cls: type) -> list[tuple[dataclasses.Field, OptionSpec]]:
+    """The fields of an options dataclass that are command-line options, in declaration order."""
+    return [(f, f.metadata["cli"]) for f in dataclasses.fields(cls) if "cli" in f.metadata]
+
+
+def check_range(name: str, value: float, spec: OptionSpec) -> float:
+    """`value` if finite and inside the spec's range, else a DeepvizError naming the option."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DeepvizError(f"{name}: must be a finite number, got {value}")
+    low_ok = spec.low is None or (value > spec.low if spec.low_open else value >= spec.low)
+    high_ok = spec.high is None or (value < spec.high if spec.high_open else value <= spec.high)
+    if not (low_ok and high_ok):
+        lo = "-∞" if spec.low is None else f"{spec.low:g}"
+        hi = "∞" if spec.high is None else f"{spec.high:g}"
+        bracket = ("(" if spec.low_open else "[") + f"{lo}, {hi}" + (")" if spec.high_open else "]")
+        raise DeepvizError(f"{name}: {value:g} is not in {bracket}")
+    return value
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1280x720' → (1280, 720): even numbers within 16–7680 × 16–4320."""
+    try:
+        w, h = (int(v) for v in str(text).lower().split("x"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
+    if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
+        raise ValueError(f"{text}: width and height must be even and 16–7680 × 16–4320")
+    return w, h
+
+
+def parse_widths(text: str) -> tuple[int, ...]:
+    """'8,16,32,64' → (8, 16, 32, 64), all positive."""
+    try:
+        widths = tuple(int(v) for v in str(text).split(","))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a comma-separated list of integers") from None
+    if not widths or min(widths) < 1:
+        raise ValueError(f"{text!r}: widths must be positive")
+    return widths
+
+
+@dataclass
+class RunOptions:
+    """How a command runs, whatever it does."""
+
+    overwrite: bool = option(False, "-y", "--overwrite", flag=True,
+                             help="Replace the output if it exists.")  # fmt: skip
+    quiet: bool = option(False, "-q", "--quiet", flag=True, help="No progress output.")
+    debug: bool = option(False, "--debug", flag=True, help="Show full tracebacks on errors.")

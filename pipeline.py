@@ -1,0 +1,233 @@
+"""The pipeline put together once: options → network → features → mapping → per-frame curves.
+
+`Planner` loads the feature network (and a saved fit) once and turns any number of tracks into
+curves; render, params, fit and compare all go through it. Commands only parse options and call it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from deepviz.errors import DeepvizError
+from deepviz.fileio import batch_jobs, check_output_path, is_batch
+from deepviz.mapping.options import METHODS, SCALE_BY, SCALINGS, MappingOptions
+from deepviz.options import RunOptions, option
+from deepviz.scenes.registry import scene_names
+
+if TYPE_CHECKING:
+    from deepviz.extract.extractor import TrackFeatures
+    from deepviz.mapping.curves import Curves
+    from deepviz.mapping.fitted import FittedMapping
+    from deepviz.renderer.options import VideoOptions
+
+Say = Callable[[str], None]  # where progress lines and notes go (stderr, or nowhere)
+
+
+def _silent(line: str) -> None:
+    pass
+
+
+@dataclass
+class PlanOptions:
+    """How a track becomes per-frame parameters: scene, network, mapping, timeline."""
+
+    scene: str = option("real", "--scene", choices=scene_names,
+                        help="VIZ-REAL or VIZ-BAR (`deepviz scenes` lists their parameters).")  # fmt: skip
+    model: str = option("default", "--model", metavar="NAME|FILE",
+                        help="Feature network: 'default' (embedded autoencoder) or a .dvz "
+                        "checkpoint.")  # fmt: skip
+    layer: str | None = option(None, "--layer", kind=str,
+                               help="Feature layer of a classifier (e.g. L15).")  # fmt: skip
+    device: str = option("auto", "--device", choices=("auto", "cpu", "cuda"),
+                         help="Where the network runs.")  # fmt: skip
+    method: str = option("deterministic", "--mapping", choices=METHODS,
+                         help="I deterministic, II random, III pca, IV kmeans, V kmeans-pca.")  # fmt: skip
+    scaling: str = option("standard", "--scaling", choices=SCALINGS,
+                          help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1].")  # fmt: skip
+    scale_by: str | None = option(None, "--scale-by", choices=SCALE_BY, show_default=False,
+                                  help="One statistic per component, or one across all [default: "
+                                  "across for pca and kmeans-pca, features otherwise].")  # fmt: skip
+    clusters: int = option(10, "--clusters", low=2, high=1000,
+                           help="K-Means clusters (kmeans, kmeans-pca).")  # fmt: skip
+    fit_path: str | None = option(None, "--fit", kind=str, metavar="FILE.json",
+                                  help="A mapping fitted by `deepviz fit` (JSON) instead of "
+                                  "fitting on the track.")  # fmt: skip
+    param_order: str | None = option(None, "--param-order", kind=str, metavar="NAMES",
+                                     help="Comma-separated parameter names: which parameter gets "
+                                     "which component.")  # fmt: skip
+    fps: float = option(30.0, "--fps", low=1, high=240, help="Frames per second.")
+    smoothing: float = option(0.25, "--smoothing", low=0, high=1, high_open=True,
+                              help="EMA smoothing: share of the old value kept per 0.96 s "
+                              "segment (0 = off).")  # fmt: skip
+    seed: int = option(0, "--seed", low=0, high=2**32 - 1, help="Seed for random choices.")
+
+    def mapping_options(self) -> MappingOptions:
+        return MappingOptions(self.method, self.scaling, self.scale_by, self.clusters, self.seed)
+
+
+class Planner:
+    """The feature network loaded once, and the plan's mapping: audio paths → `Curves`."""
+
+    def __init__(self, plan: PlanOptions, say: Say = _silent, note: Say = _silent):
+        from deepviz.extract.extractor import FeatureExtractor
+        from deepviz.mapping.fitted import load_mapping
+        from deepviz.scenes.registry import get_scene
+
+        self.plan, self.say = plan, say
+        self.scene_cls = get_scene(plan.scene)
+        self.mapping = plan.mapping_options()
+        for line in self.mapping.warnings:
+            note(f"deepviz: note: {line}")
+        self.fitted = load_mapping(plan.fit_path) if plan.fit_path else None
+        self.extractor = FeatureExtractor(plan.model, device=plan.device, layer=plan.layer)
+
+    def features(self, path: str | os.PathLike) -> TrackFeatures:
+        """Decode the track and run the network on its segments."""
+        from deepviz.extract.audio import SAMPLE_RATE, load_audio
+
+        y = load_audio(path)
+        minutes, seconds = divmod(len(y) / SAMPLE_RATE, 60)
+        ex = self.extractor
+        self.say(
+            f"{path}: {int(minutes)}:{seconds:04.1f}, extracting features with "
+            f"{ex.model_id} on {ex.device.type} …"
+        )
+        return ex.extract_audio(y)
+
+    def fit(self, features: TrackFeatures, mapping: MappingOptions | None = None) -> FittedMapping:
+        """The saved fit (checked against these features' model), or one fitted on them."""
+        from deepviz.mapping.fitted import fit_mapping
+
+        if self.fitted is not None and mapping is None:
+            self.fitted.check(features.model_id, features.values.shape[1])
+            return self.fitted
+        return fit_mapping(features.values, mapping or self.mapping, features.model_id)
+
+    def curves_of(self, features: TrackFeatures, mapping: MappingOptions | None = None) -> Curves:
+        """Per-frame curves of extracted features (with another mapping than the plan's, if given)."""
+        from deepviz.mapping.curves import curves_from_features
+
+        cls, plan = self.scene_cls, self.plan
+        fitted = self.fit(features, mapping)
+        return curves_from_features(
+            features, fitted, cls.param_names(), cls.priority, plan.fps, plan.smoothing,
+            plan.param_order,
+        )  # fmt: skip
+
+    def curves(self, path: str | os.PathLike) -> Curves:
+        return self.curves_of(self.features(path))
+
+
+def fit_files(
+    inputs: Iterable[str | os.PathLike], output: str | os.PathLike, plan: PlanOptions,
+    run: RunOptions, say: Say = _silent, note: Say = _silent,
+) -> FittedMapping:  # fmt: skip
+    """`deepviz fit`: the plan's mapping fitted on all segments of the inputs, saved as JSON."""
+    import numpy as np
+    from tqdm import tqdm
+
+    from deepviz.fileio import audio_files
+    from deepviz.mapping.fitted import fit_mapping
+
+    out = check_output_path(output, run.overwrite, "fit")
+    files = audio_files(inputs)
+    planner = Planner(plan, note=note)
+    chunks: list[np.ndarray] = []
+    for path in tqdm(files, desc="extracting", unit="file", disable=run.quiet):
+        try:
+            chunks.append(planner.extractor.extract(path).values)
+        except DeepvizError as exc:
+            note(f"deepviz: skipped {exc}")
+    if not chunks:
+        raise DeepvizError("none of the inputs could be decoded")
+    features = np.concatenate(chunks)
+    fitted = fit_mapping(features, planner.mapping, planner.extractor.model_id)
+    fitted.save(out)
+    say(f"fitted {plan.method} on {len(features)} segments of {len(chunks)} files → {out}")
+    return fitted
+
+
+def single_job(audio: str, output: str | None, overwrite: bool, start: float) -> tuple[Path, Path]:
+    """(input, output) of a one-file render, checked before any work."""
+    from deepviz.extract.audio import check_input_file
+    from deepviz.extract.ffmpeg import probe
+
+    check_input_file(audio)
+    out = check_output_path(output or Path(audio).with_suffix(".mp4").name, overwrite, "video")
+    if start:  # a probe is cheap; extraction is not
+        length = probe(audio).duration
+        if length is not None and start >= length:
+            raise DeepvizError(f"--start {start:g}s is past the end ({length:.2f}s)", audio)
+    if out.resolve() == Path(audio).resolve():
+        raise DeepvizError("output would overwrite the input audio", out)
+    return Path(audio), out
+
+
+def render_tracks(
+    inputs: Sequence[str], output: str | None, plan: PlanOptions, video: VideoOptions,
+    run: RunOptions, dump_params: str | None = None, say: Say = _silent, note: Say = _silent,
+) -> None:  # fmt: skip
+    """`deepviz render`: one video per input; in a batch a failing file is reported and skipped."""
+    from deepviz.mapping.curves import write_curves
+    from deepviz.renderer.render import Panel, frame_range, render_panels
+    from deepviz.scenes import create_context
+
+    batch = is_batch(inputs)
+    if batch and dump_params:
+        raise DeepvizError("--dump-params takes a single input (use `deepviz params` per file)")
+    jobs = batch_jobs(inputs, output) if batch else [
+        single_job(inputs[0], output, run.overwrite, video.start)]  # fmt: skip
+    gl = create_context()  # before the slow part: no EGL is an error at once
+    planner = Planner(plan, say, note)
+    failed = 0
+    for src, out in jobs:
+        try:
+            if batch:
+                if out.exists() and not run.overwrite:
+                    note(f"deepviz: skipped {out}: already exists (use -y)")
+                    continue
+                check_output_path(out, run.overwrite)
+            curves = planner.curves(src)
+            if dump_params:
+                frames = frame_range(curves, video.start, video.duration)
+                write_curves(curves, dump_params, slice(frames.start, frames.stop))
+            panel = Panel(curves, plan.scene, plan.seed)
+            render_panels([panel], src, out, video, quiet=run.quiet, ctx=gl)
+        except DeepvizError as exc:
+            if not batch:
+                raise
+            failed += 1
+            note(f"deepviz: error: {exc}")
+            continue
+        say(f"wrote {out}")
+    if failed:
+        raise DeepvizError(f"{failed} of {len(jobs)} files failed")
+
+
+def compare_mappings(
+    audio: str, output: str, mappings: str, plan: PlanOptions, video: VideoOptions,
+    run: RunOptions, say: Say = _silent, note: Say = _silent,
+) -> Path:  # fmt: skip
+    """`deepviz compare`: one track under several mappings, a labelled panel each, one extraction."""
+    from deepviz.extract.audio import check_input_file
+    from deepviz.mapping.options import parse_mapping_specs
+    from deepviz.renderer.render import Panel, render_panels
+    from deepviz.scenes import create_context
+
+    check_input_file(audio)
+    out = check_output_path(output, run.overwrite)
+    specs = parse_mapping_specs(mappings, plan.clusters, plan.seed)
+    gl = create_context()
+    planner = Planner(plan, say, note)
+    features = planner.features(audio)
+    panels = [
+        Panel(planner.curves_of(features, options), plan.scene, plan.seed, label)
+        for label, options in specs
+    ]
+    render_panels(panels, audio, out, video, quiet=run.quiet, ctx=gl)
+    say(f"wrote {out}")
+    return out

@@ -1,0 +1,91 @@
+"""The frame that panels draw into: one framebuffer, a viewport per panel, overlays, one readback."""
+
+from __future__ import annotations
+
+import moderngl
+import numpy as np
+
+from deepviz.scenes.base import Shader, Viewport
+from deepviz.scenes.shaders import ShaderProgram
+
+OVERLAY = Shader("fullscreen.vert.glsl", "overlay.frag.glsl", ("u_image", "u_rect"))
+
+
+class Canvas:
+    """A width × height RGBA framebuffer with depth, multisampled when `samples` > 1.
+
+    Per frame: `begin()`, each scene draws into `fbo` within its viewport, `draw_overlays()` blends
+    the images added with `add_overlay` (labels, drawn once), then `read()` resolves once and
+    returns RGB24 rows top to bottom.
+    """
+
+    def __init__(self, ctx: moderngl.Context, width: int, height: int, samples: int = 0):
+        self.ctx, self.width, self.height = ctx, width, height
+        self.samples = min(samples, ctx.max_samples) if samples > 1 else 0
+        size = (width, height)
+        self.fbo = ctx.framebuffer(
+            color_attachments=[ctx.renderbuffer(size, 4, samples=self.samples)],
+            depth_attachment=ctx.depth_renderbuffer(size, samples=self.samples),
+        )
+        self.resolved = (
+            ctx.framebuffer(color_attachments=[ctx.renderbuffer(size, 4)]) if self.samples else None
+        )
+        self.overlays: list[tuple[moderngl.Texture, Viewport]] = []
+        self._overlay_prog: ShaderProgram | None = None
+        self._overlay_vao = None
+
+    def panel_viewport(self, x: int, y_top: int, w: int, h: int) -> Viewport:
+        """A region given with its top-left corner in image coordinates → a GL viewport."""
+        return (x, self.height - y_top - h, w, h)
+
+    def begin(self) -> None:
+        self.fbo.use()
+        self.fbo.viewport = (0, 0, self.width, self.height)
+        self.fbo.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
+
+    def add_overlay(self, rgba: np.ndarray, x: int, y_top: int) -> None:
+        """Blend `rgba` ((h, w, 4) uint8, straight alpha, rows top down) at (x, y_top) each frame."""
+        h, w = rgba.shape[:2]
+        img = rgba.astype(np.float32) / 255.0
+        img[..., :3] *= img[..., 3:]  # premultiplied: blending then needs no division
+        tex = self.ctx.texture((w, h), 4, np.ascontiguousarray(img[::-1]).tobytes(), dtype="f4")
+        tex.filter = (moderngl.NEAREST, moderngl.NEAREST)
+        self.overlays.append((tex, self.panel_viewport(x, y_top, w, h)))
+        if self._overlay_prog is None:
+            self._overlay_prog = ShaderProgram.build(self.ctx, "overlay", OVERLAY)
+            self._overlay_vao = self.ctx.vertex_array(self._overlay_prog.prog, [])
+
+    def draw_overlays(self) -> None:
+        if not self.overlays:
+            return
+        self.fbo.use()
+        self.ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        self.ctx.enable(moderngl.BLEND)
+        self.ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        for tex, viewport in self.overlays:
+            self.fbo.viewport = viewport  # only the overlay's own pixels are shaded
+            tex.use(0)
+            self._overlay_prog.set(u_image=0, u_rect=tuple(float(v) for v in viewport))
+            self._overlay_vao.render(moderngl.TRIANGLES, vertices=3)
+        self.ctx.disable(moderngl.BLEND)
+        self.fbo.viewport = (0, 0, self.width, self.height)
+
+    def read(self) -> bytes:
+        """Resolve (if multisampled) and read the whole frame: RGB24, rows top to bottom."""
+        source = self.fbo
+        if self.resolved is not None:
+            self.ctx.copy_framebuffer(self.resolved, self.fbo)
+            source = self.resolved
+        data = source.read(components=3, alignment=1)
+        rows = np.frombuffer(data, dtype=np.uint8).reshape(self.height, self.width, 3)
+        return rows[::-1].tobytes()  # one copy, flipped on the way
+
+    def release(self) -> None:
+        for tex, _ in self.overlays:
+            tex.release()
+        if self._overlay_prog is not None:
+            self._overlay_vao.release()
+            self._overlay_prog.release()
+        for obj in (self.fbo, self.resolved):
+            if obj is not None:
+                obj.release()
