@@ -79,43 +79,89 @@ def hihat(rng, open_: bool = False, sr=SR) -> np.ndarray:
     return 0.25 * noise * envelope(n, 0.0005, 0.08 if open_ else 0.015)
 
 
+_BPM = {
+    "electronic": (118, 140),
+    "rock": (95, 150),
+    "ambient": (60, 85),
+    "hiphop": (80, 98),
+    "acoustic": (70, 120),
+    "industrial": (125, 175),
+}
+_TIMBRES = {
+    "electronic": ("saw", "square", "fm"),
+    "rock": ("saw", "saw", "square"),
+    "ambient": ("sine", "organ", "fm"),
+    "hiphop": ("sine", "fm", "organ"),
+    "acoustic": ("fm", "sine", "organ"),
+    "industrial": ("square", "saw", "saw"),
+}
+FOUR_ON_THE_FLOOR = ("electronic", "industrial")
+
+
+def _drums(out: np.ndarray, style: str, s: int, t0: int, rng: np.random.Generator) -> None:
+    """The drum hits of sixteenth `s` of a bar."""
+    if style == "hiphop":
+        if s in (0, 7, 10):
+            _place(out, 0.9 * kick(rng), t0)
+        if s in (4, 12):
+            _place(out, 0.6 * snare(rng), t0)
+        if s % 2 == 0:
+            _place(out, hihat(rng), t0)
+        return
+    four = style in FOUR_ON_THE_FLOOR
+    if (four and s % 4 == 0) or (not four and s in (0, 8, 10)):
+        _place(out, 0.9 * kick(rng), t0)
+    if s in (4, 12):
+        _place(out, 0.55 * snare(rng), t0)
+    if s % 2 == (1 if four else 0):
+        _place(out, hihat(rng, open_=four and s % 4 == 2), t0)
+
+
+def _bass(out, style, s, t0, chord_root, step, shape, rng, sr) -> None:
+    if s % (2 if style in FOUR_ON_THE_FLOOR else 4) == 0:
+        dur = int(step * (2 if style != "ambient" else 16) * sr)
+        note = chord_root - 12 + (7 if s == 12 and rng.random() < 0.4 else 0)
+        tone = oscillator(midi_hz(note), dur, shape, rng) * envelope(dur, 0.005, step * 2)
+        _place(out, 0.35 * tone, t0)
+
+
+def _lead(out, style, t0, chord_root, third, step, shape, rng, sr) -> None:
+    if rng.random() < (0.45 if style != "ambient" else 0.12):
+        dur = int(step * rng.choice([1, 2, 3]) * sr)
+        scale = [0, 2, 4, 7, 9] if third == 4 else [0, 3, 5, 7, 10]
+        note = chord_root + 24 + scale[rng.integers(5)] + 12 * (rng.random() < 0.2)
+        tone = oscillator(midi_hz(note), dur, shape, rng) * envelope(dur, 0.01, step)
+        _place(out, 0.18 * tone, t0)
+
+
+def _chord(out, style, bar_start, beat, chord_root, third, shape, rng, sr) -> None:
+    dur = int(4 * beat * sr)
+    chord = sum(oscillator(midi_hz(chord_root + 12 + iv), dur, shape, rng) for iv in (0, third, 7))
+    attack = 0.3 if style == "ambient" else 0.01
+    env = envelope(dur, attack, 4 * beat * (1.0 if style == "ambient" else 0.4))
+    _place(out, 0.12 * chord * env, int(bar_start * sr))
+
+
 def synth_track(seed: int, duration: float = 30.0, style: str | None = None, sr: int = SR):
     """One seeded track: returns (mono float32 audio in [-1, 1], style name)."""
     rng = np.random.default_rng(seed)
     style = style or STYLES[rng.integers(len(STYLES))]
     n = int(duration * sr)
     out = np.zeros(n)
-    bpm = {
-        "electronic": (118, 140),
-        "rock": (95, 150),
-        "ambient": (60, 85),
-        "hiphop": (80, 98),
-        "acoustic": (70, 120),
-        "industrial": (125, 175),
-    }[style]
-    beat = 60.0 / rng.uniform(*bpm)
+    beat = 60.0 / rng.uniform(*_BPM[style])
     step = beat / 4  # sixteenth notes
     root = 36 + int(rng.integers(0, 12))
     prog = _PROGRESSIONS[rng.integers(len(_PROGRESSIONS))]
-    timbre = {
-        "electronic": ("saw", "square", "fm"),
-        "rock": ("saw", "saw", "square"),
-        "ambient": ("sine", "organ", "fm"),
-        "hiphop": ("sine", "fm", "organ"),
-        "acoustic": ("fm", "sine", "organ"),
-        "industrial": ("square", "saw", "saw"),
-    }[style]
+    timbre = _TIMBRES[style]
     bass_shape, chord_shape, lead_shape = (timbre[rng.integers(3)] for _ in range(3))
-    drums = style != "ambient"
     n_bars = int(np.ceil(duration / (4 * beat)))
     # Sections of 4 bars: each turns layers on or off, so the music changes over the track.
     sections = [rng.random(4) < (0.35, 0.75, 0.8, 0.6) for _ in range(n_bars // 4 + 1)]
     sections[0][:] = [False, True, True, False]  # intro: chords and bass
     for bar in range(n_bars):
         layers = sections[bar // 4]
-        has_drums, has_bass, has_chords, has_lead = drums and layers[0], *layers[1:]
-        if not layers.any():
-            has_chords = True
+        has_drums, has_bass, has_chords, has_lead = style != "ambient" and layers[0], *layers[1:]
+        has_chords = has_chords or not layers.any()
         chord_root = root + prog[bar % len(prog)]
         third = 3 if prog[bar % len(prog)] in _MINOR else 4
         bar_start = bar * 4 * beat
@@ -124,43 +170,13 @@ def synth_track(seed: int, duration: float = 30.0, style: str | None = None, sr:
             if t0 >= n:
                 break
             if has_drums:
-                if style == "hiphop":
-                    if s in (0, 7, 10):
-                        _place(out, 0.9 * kick(rng), t0)
-                    if s in (4, 12):
-                        _place(out, 0.6 * snare(rng), t0)
-                    if s % 2 == 0:
-                        _place(out, hihat(rng), t0)
-                else:
-                    four = style in ("electronic", "industrial")
-                    if (four and s % 4 == 0) or (not four and s in (0, 8, 10)):
-                        _place(out, 0.9 * kick(rng), t0)
-                    if s in (4, 12):
-                        _place(out, 0.55 * snare(rng), t0)
-                    if s % 2 == (1 if four else 0):
-                        _place(out, hihat(rng, open_=four and s % 4 == 2), t0)
-            if has_bass and s % (2 if style in ("electronic", "industrial") else 4) == 0:
-                dur = int(step * (2 if style != "ambient" else 16) * sr)
-                note = chord_root - 12 + (7 if s == 12 and rng.random() < 0.4 else 0)
-                tone = oscillator(midi_hz(note), dur, bass_shape, rng) * envelope(
-                    dur, 0.005, step * 2
-                )
-                _place(out, 0.35 * tone, t0)
-            if has_lead and rng.random() < (0.45 if style != "ambient" else 0.12):
-                dur = int(step * rng.choice([1, 2, 3]) * sr)
-                scale = [0, 2, 4, 7, 9] if third == 4 else [0, 3, 5, 7, 10]
-                note = chord_root + 24 + scale[rng.integers(5)] + 12 * (rng.random() < 0.2)
-                tone = oscillator(midi_hz(note), dur, lead_shape, rng) * envelope(dur, 0.01, step)
-                _place(out, 0.18 * tone, t0)
+                _drums(out, style, s, t0, rng)
+            if has_bass:
+                _bass(out, style, s, t0, chord_root, step, bass_shape, rng, sr)
+            if has_lead:
+                _lead(out, style, t0, chord_root, third, step, lead_shape, rng, sr)
         if has_chords:
-            dur = int(4 * beat * sr)
-            chord = sum(
-                oscillator(midi_hz(chord_root + 12 + iv), dur, chord_shape, rng)
-                for iv in (0, third, 7)
-            )
-            attack = 0.3 if style == "ambient" else 0.01
-            env = envelope(dur, attack, 4 * beat * (1.0 if style == "ambient" else 0.4))
-            _place(out, 0.12 * chord * env, int(bar_start * sr))
+            _chord(out, style, bar_start, beat, chord_root, third, chord_shape, rng, sr)
     if style in ("rock", "industrial"):
         out = np.tanh(out * 2.5) / 1.5  # distortion
     if style == "ambient":

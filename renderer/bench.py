@@ -50,6 +50,50 @@ def machine() -> str:
     )
 
 
+def showcqt_command(clip: Path, out: Path) -> list[str]:
+    """ffmpeg's own audio visualizer at the same size, rate and encoder settings."""
+    cmd = [ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(clip)]
+    cmd += ["-filter_complex", f"[0:a]showcqt=s={SIZE}:r={FPS}[v]", "-map", "[v]", "-map", "0:a"]
+    cmd += ["-c:v", "libx264", "-preset", PRESET, "-crf", "18", "-pix_fmt", "yuv420p"]
+    return cmd + ["-c:a", "aac", str(out)]
+
+
+def timed(name: str, cmd: list[str]) -> tuple[str, float, float]:
+    """(name, wall seconds, peak RSS MiB) of one command."""
+    wall = time.perf_counter()
+    rss = _peak_rss_of(cmd)
+    return name, time.perf_counter() - wall, rss
+
+
+def report(rows, seconds: float, short_rss: float, info) -> list[str]:
+    frames = seconds * FPS
+    base = rows[-1][1]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"`make bench`, {date.today().isoformat()}, on: {machine()}.",
+        "",
+        f"A {seconds:g} s synthesized clip rendered at {SIZE} @ {FPS} fps, libx264 "
+        f"`-preset {PRESET}` `-crf 18`, AAC audio, in one run, side by side. Wall time includes "
+        "start-up, decoding and (for deepviz) feature extraction with the default model on the CPU.",
+        "",
+        "| what | wall s | frames/s | × showcqt time | peak RSS MiB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, secs, rss in rows:
+        lines.append(
+            f"| {name} | {secs:.1f} | {frames / secs:.1f} | {secs / base:.2f} | {rss:.0f} |"
+        )
+    return lines + [
+        "",
+        f"Memory stays flat as the track grows: peak RSS of `render --scene real` on a "
+        f"{seconds / 3:g} s clip {short_rss:.0f} MiB vs {rows[0][2]:.0f} MiB on {seconds:g} s.",
+        f"Output check: {info.video_codec} {info.width}x{info.height} @ {info.fps:g} fps, "
+        f"{info.duration:.2f} s, audio {info.audio_codec}.",
+        "",
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", default="BENCHMARKS.md")
@@ -62,73 +106,28 @@ def main() -> None:
         clip = Path(write_audio(y, tmp / "clip.wav"))
         short = Path(write_audio(y[: len(y) // 3], tmp / "short.wav"))
         common = ["--size", SIZE, "--fps", str(FPS), "--preset", PRESET, "-q", "-y"]
-        rows = []
-        for scene in ("real", "bar"):
-            out = tmp / f"{scene}.mp4"
-            wall = time.perf_counter()
-            rss = _peak_rss_of(
-                [*deepviz, "render", str(clip), "-o", str(out), "--scene", scene, *common]
-            )
-            rows.append((f"deepviz render --scene {scene}", time.perf_counter() - wall, rss))
-        wall = time.perf_counter()
-        rss = _peak_rss_of(
-            [
-                ffmpeg_exe(),
-                "-loglevel",
-                "error",
-                "-y",
-                "-i",
-                str(clip),
-                "-filter_complex",
-                f"[0:a]showcqt=s={SIZE}:r={FPS}[v]",
-                "-map",
-                "[v]",
-                "-map",
-                "0:a",
-                "-c:v",
-                "libx264",
-                "-preset",
-                PRESET,
-                "-crf",
-                "18",
-                "-pix_fmt",
-                "yuv420p",
-                "-c:a",
-                "aac",
-                str(tmp / "cqt.mp4"),
-            ]
-        )
-        rows.append(("ffmpeg showcqt", time.perf_counter() - wall, rss))
+        rows = [
+            timed(
+                f"deepviz render --scene {scene}",
+                [
+                    *deepviz,
+                    "render",
+                    str(clip),
+                    "-o",
+                    str(tmp / f"{scene}.mp4"),
+                    "--scene",
+                    scene,
+                    *common,
+                ],
+            )  # fmt: skip
+            for scene in ("real", "bar")
+        ]
+        rows.append(timed("ffmpeg showcqt", showcqt_command(clip, tmp / "cqt.mp4")))
         short_rss = _peak_rss_of(
             [*deepviz, "render", str(short), "-o", str(tmp / "s.mp4"), "--scene", "real", *common]
         )
         info = probe(tmp / "real.mp4")
-    frames = args.seconds * FPS
-    base = rows[-1][1]
-    lines = [
-        "# Benchmarks",
-        "",
-        f"`make bench`, {date.today().isoformat()}, on: {machine()}.",
-        "",
-        f"A {args.seconds:g} s synthesized clip rendered at {SIZE} @ {FPS} fps, libx264 "
-        f"`-preset {PRESET}` `-crf 18`, AAC audio, in one run, side by side. Wall time includes "
-        "start-up, decoding and (for deepviz) feature extraction with the default model on the CPU.",
-        "",
-        "| what | wall s | frames/s | × showcqt time | peak RSS MiB |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for name, secs, rss in rows:
-        lines.append(
-            f"| {name} | {secs:.1f} | {frames / secs:.1f} | {secs / base:.2f} | {rss:.0f} |"
-        )
-    lines += [
-        "",
-        f"Memory stays flat as the track grows: peak RSS of `render --scene real` on a "
-        f"{args.seconds / 3:g} s clip {short_rss:.0f} MiB vs {rows[0][2]:.0f} MiB on {args.seconds:g} s.",
-        f"Output check: {info.video_codec} {info.width}x{info.height} @ {info.fps:g} fps, "
-        f"{info.duration:.2f} s, audio {info.audio_codec}.",
-        "",
-    ]
+    lines = report(rows, args.seconds, short_rss, info)
     Path(args.out).write_text("\n".join(lines))
     print("\n".join(lines))
 

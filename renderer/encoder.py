@@ -12,6 +12,28 @@ from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line
 from deepviz.fileio import commit, temp_path_for
 
 
+def encode_command(
+    out: Path, width: int, height: int, fps: float, audio: str | os.PathLike | None,
+    audio_start: float, audio_duration: float | None, crf: int, preset: str, codec: str,
+    audio_bitrate: str,
+) -> list[str]:  # fmt: skip
+    """ffmpeg's arguments: raw RGB frames on stdin (+ a section of the audio) → an MP4 at `out`."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    cmd += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:g}"]
+    cmd += ["-i", "pipe:0"]
+    if audio is not None:
+        if audio_start:
+            cmd += ["-ss", f"{audio_start:.6f}"]
+        if audio_duration is not None:
+            cmd += ["-t", f"{audio_duration:.6f}"]
+        cmd += ["-i", os.fspath(audio), "-map", "0:v:0", "-map", "1:a:0"]
+        cmd += ["-c:a", "aac", "-b:a", audio_bitrate]
+    cmd += ["-c:v", codec, "-pix_fmt", "yuv420p"]
+    if codec.startswith("lib"):
+        cmd += ["-preset", preset, "-crf", str(crf)]
+    return cmd + ["-movflags", "+faststart", "-f", "mp4", str(out)]
+
+
 class VideoWriter:
     """Context manager: `write(frame_bytes)` per frame; on success the temp file is renamed to `out`.
 
@@ -35,45 +57,8 @@ class VideoWriter:
         self.out = Path(out)
         self.tmp = temp_path_for(self.out)
         self.frame_bytes = width * height * 3
-        cmd = [
-            ffmpeg_exe(),
-            "-hide_banner",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "-s",
-            f"{width}x{height}",
-            "-r",
-            f"{fps:g}",
-            "-i",
-            "pipe:0",
-        ]
-        if audio is not None:
-            if audio_start:
-                cmd += ["-ss", f"{audio_start:.6f}"]
-            if audio_duration is not None:
-                cmd += ["-t", f"{audio_duration:.6f}"]
-            cmd += [
-                "-i",
-                os.fspath(audio),
-                "-map",
-                "0:v:0",
-                "-map",
-                "1:a:0",
-                "-c:a",
-                "aac",
-                "-b:a",
-                audio_bitrate,
-            ]
-        cmd += ["-c:v", codec, "-pix_fmt", "yuv420p"]
-        if codec.startswith("lib"):
-            cmd += ["-preset", preset, "-crf", str(crf)]
-        cmd += ["-movflags", "+faststart", "-f", "mp4", str(self.tmp)]
+        cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
+                             crf, preset, codec, audio_bitrate)  # fmt: skip
         self._stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stderr=self._stderr, stdout=subprocess.DEVNULL

@@ -7,6 +7,7 @@ import pytest
 
 from deepviz.scenes import SCENES, create_context, get_scene
 from deepviz.scenes.bar import BarScene
+from deepviz.scenes.base import Shader
 from deepviz.scenes.real import RealScene
 
 W, H = 160, 90
@@ -195,3 +196,84 @@ def test_portrait_and_square_frames(ctx):
         for cls in (BarScene, RealScene):
             img = fresh(ctx, cls, np.full(10, 0.7), size=size)
             assert img.shape == (size[1], size[0], 3) and img.max() > 80
+
+
+def test_a_declared_uniform_the_program_lacks_raises(ctx):
+    class Misspelt(BarScene):
+        shaders = {
+            "bars": Shader(
+                "fullscreen.vert.glsl", "bar.frag.glsl", ("u_resolution", "u_origin", "u_valeus")
+            )
+        }
+
+    with pytest.raises(KeyError, match="u_valeus"):
+        Misspelt(ctx, W, H)
+
+
+def test_setting_an_undeclared_uniform_raises(ctx):
+    scene = RealScene(ctx, W, H)
+    try:
+        with pytest.raises(KeyError, match="u_seed"):
+            scene.uniforms("disco", u_seed=(0.0, 0.0, 0.0))  # a uniform of the sky, not the balls
+        with pytest.raises(KeyError, match="sphRadius"):
+            scene.param("sphRadius")
+    finally:
+        scene.release()
+
+
+def test_parameters_are_read_by_name_not_position(ctx):
+    class Reordered(RealScene):  # the same parameters declared in another order
+        params = tuple(reversed(RealScene.params))
+
+    values = np.full(10, 0.5, dtype=np.float32)
+    values[RealScene.index("camSpeed")] = 1.0
+    plain, rev = RealScene(ctx, W, H), Reordered(ctx, W, H)
+    try:
+        plain.update(values, DT)
+        rev.update(values[::-1].copy(), DT)  # the same value for each name
+        assert plain.angle == pytest.approx(rev.angle)
+        assert plain.frame() == rev.frame()
+    finally:
+        plain.release()
+        rev.release()
+
+
+def test_shader_constants_come_from_python():
+    from deepviz.scenes.real import NOISE_SIZE
+    from deepviz.scenes.shaders import shader_source
+
+    spec = RealScene.shaders["sky"]
+    source = shader_source(spec.fragment, spec.includes, spec.defines)
+    assert (
+        f"#define NOISE_SIZE {NOISE_SIZE:.1f}" in source and "const float NOISE_SIZE" not in source
+    )
+
+
+def test_the_command_line_offers_the_registered_scenes():
+    from deepviz.cli_render import render
+
+    option = next(p for p in render.params if p.name == "scene")
+    assert sorted(option.type.choices) == sorted(SCENES)
+
+
+@pytest.mark.parametrize("scene", ["bar", "real"])
+def test_each_panel_of_a_layout_is_the_scene_drawn_alone(ctx, scene):
+    from deepviz.mapping.curves import Curves
+    from deepviz.renderer.options import VideoOptions
+    from deepviz.renderer.render import Layout, Panel
+
+    values = np.random.default_rng(3).random((4, 10)).astype(np.float32)
+    curves = Curves(values, get_scene(scene).param_names(), 30.0, 4 / 30, None, values)
+    video = VideoOptions(size=(2 * W, 2 * H), samples=1)
+    layout = Layout(ctx, [Panel(curves, scene, seed=5) for _ in range(4)], video)
+    alone = get_scene(scene)(ctx, W, H, samples=1, seed=5)
+    try:
+        for i in range(len(values)):
+            grid = np.frombuffer(layout.frame(i), np.uint8).reshape(2 * H, 2 * W, 3)
+            alone.update(values[i], DT if i else 0.0)
+            one = np.frombuffer(alone.frame(), np.uint8).reshape(H, W, 3)
+        for y, x in ((0, 0), (0, W), (H, 0), (H, W)):
+            np.testing.assert_array_equal(grid[y : y + H, x : x + W], one)
+    finally:
+        layout.release()
+        alone.release()

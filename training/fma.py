@@ -261,6 +261,18 @@ def preprocess(
     return missing
 
 
+def _rows_of(store: PatchStore, tracks: list[FmaTrack], genres: list[str]):
+    """(store rows, labels, track ids, split codes) of the tracks' cached patches."""
+    rows, labels, ids, split = [], [], [], []
+    for t in tracks:
+        e = store.entries[t.track_id]
+        rows.append(np.arange(e["row"], e["row"] + e["n"]))
+        labels += [genres.index(t.genre)] * e["n"]
+        ids += [t.track_id] * e["n"]
+        split += [SPLITS.get(t.split, -1)] * e["n"]
+    return rows, labels, ids, np.asarray(split, dtype=np.int64)
+
+
 def load_fma(
     audio_dir: str | os.PathLike,
     metadata: str | os.PathLike,
@@ -301,14 +313,7 @@ def load_fma(
             audio_dir,
         )
     genres = sorted({t.genre for t in ok})
-    rows, labels, ids, split = [], [], [], []
-    for t in ok:
-        e = store.entries[t.track_id]
-        rows.append(np.arange(e["row"], e["row"] + e["n"]))
-        labels += [genres.index(t.genre)] * e["n"]
-        ids += [t.track_id] * e["n"]
-        split += [SPLITS.get(t.split, -1)] * e["n"]
-    split = np.asarray(split, dtype=np.int64)
+    rows, labels, ids, split = _rows_of(store, ok, genres)
     if fma_split and (split < 0).any():
         raise DeepvizError("some tracks lack FMA's split (set.split)", tracks_csv(metadata))
     info = {
