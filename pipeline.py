@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deepviz.errors import DeepvizError
+from deepviz.extract.features import SAMPLE_RATE
 from deepviz.fileio import batch_jobs, check_output_path, is_batch
 from deepviz.mapping.options import METHODS, SCALE_BY, SCALINGS, MappingOptions
 from deepviz.options import RunOptions, option
@@ -73,6 +74,7 @@ class Planner:
     """The feature network loaded once, and the plan's mapping: audio paths → `Curves`."""
 
     def __init__(self, plan: PlanOptions, say: Say = _silent, note: Say = _silent):
+        from deepviz.extract.cache import FeatureCache
         from deepviz.extract.extractor import FeatureExtractor
         from deepviz.mapping.fitted import load_mapping
         from deepviz.scenes.registry import get_scene
@@ -84,19 +86,27 @@ class Planner:
             note(f"deepviz: note: {line}")
         self.fitted = load_mapping(plan.fit_path) if plan.fit_path else None
         self.extractor = FeatureExtractor(plan.model, device=plan.device, layer=plan.layer)
+        self.cache = FeatureCache()
 
     def features(self, path: str | os.PathLike) -> TrackFeatures:
-        """Decode the track and run the network on its segments."""
-        from deepviz.extract.audio import SAMPLE_RATE, load_audio
+        """The track's features: from the cache, else decoded, run through the network, cached."""
+        from deepviz.extract.audio import check_input_file, load_audio
 
+        ex = self.extractor
+        check_input_file(path)
+        entry = self.cache.entry(path, ex.cache_key) if ex.cache_key else None
+        if entry is not None and (hit := self.cache.load(entry, ex.model_id)) is not None:
+            return hit
         y = load_audio(path)
         minutes, seconds = divmod(len(y) / SAMPLE_RATE, 60)
-        ex = self.extractor
         self.say(
             f"{path}: {int(minutes)}:{seconds:04.1f}, extracting features with "
             f"{ex.model_id} on {ex.device.type} …"
         )
-        return ex.extract_audio(y)
+        features = ex.extract_audio(y)
+        if entry is not None:
+            self.cache.save(entry, features)
+        return features
 
     def fit(self, features: TrackFeatures, mapping: MappingOptions | None = None) -> FittedMapping:
         """The saved fit (checked against these features' model), or one fitted on them."""
@@ -139,7 +149,7 @@ def fit_files(
     chunks: list[np.ndarray] = []
     for path in tqdm(files, desc="extracting", unit="file", disable=run.quiet):
         try:
-            chunks.append(planner.extractor.extract(path).values)
+            chunks.append(planner.features(path).values)
         except DeepvizError as exc:
             note(f"deepviz: skipped {exc}")
     if not chunks:

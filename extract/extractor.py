@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from deepviz.errors import DeepvizError
 from deepviz.extract.audio import load_audio
+from deepviz.extract.cache import file_digest
 from deepviz.extract.checkpoint import Checkpoint, load_checkpoint, resolve_checkpoint
-from deepviz.extract.features import SAMPLE_RATE, Segmentation, audio_patches
+from deepviz.extract.features import SAMPLE_RATE, TrackFeatures, audio_patches
 
 
 def resolve_device(name: str = "auto") -> torch.device:
@@ -23,20 +24,6 @@ def resolve_device(name: str = "auto") -> torch.device:
     if name not in ("cpu", "cuda") and not name.startswith("cuda:"):
         raise DeepvizError(f"unknown device {name!r} (auto, cpu or cuda)")
     return torch.device(name)
-
-
-@dataclass
-class TrackFeatures:
-    """Features of one track: (n_segments, d) float32, with the segmentation they came from."""
-
-    values: np.ndarray
-    segmentation: Segmentation
-    duration: float
-    model_id: str
-
-    @property
-    def anchors(self) -> np.ndarray:
-        return self.segmentation.anchors
 
 
 class FeatureExtractor:
@@ -59,6 +46,15 @@ class FeatureExtractor:
     def model_id(self) -> str:
         layer = f":{self.layer}" if self.layer else ""
         return f"{self.checkpoint.name}{layer}"
+
+    @functools.cached_property
+    def cache_key(self) -> str | None:
+        """Names the exact network and layer (a digest of the checkpoint file), for the cache."""
+        path = self.checkpoint.meta.get("path")
+        if not path:
+            return None  # a checkpoint built in memory: nothing stable to name it by
+        digest = file_digest(path)
+        return f"{self.checkpoint.name}-{digest}-{self.layer or 'code'}"
 
     def features_of_patches(self, patches: np.ndarray) -> np.ndarray:
         """(n, 64, 96) raw MFCC patches → (n, d) float32 features, batched, in inference mode."""

@@ -83,3 +83,17 @@ def audio_patches(y: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[np.ndarray, Seg
     duration = len(y) / sr
     seg = segment_windows(m.shape[1], duration)
     return patches(m, seg), seg
+
+
+@dataclass
+class TrackFeatures:
+    """Features of one track: (n_segments, d) float32, with the segmentation they came from."""
+
+    values: np.ndarray
+    segmentation: Segmentation
+    duration: float
+    model_id: str
+
+    @property
+    def anchors(self) -> np.ndarray:
+        return self.segmentation.anchors

@@ -72,3 +72,17 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(n)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def feature_cache(tmp_path_factory):
+    """Every test's feature cache in a temporary folder, never the user's ~/.cache."""
+    import os
+
+    old = os.environ.get("DEEPVIZ_CACHE")
+    os.environ["DEEPVIZ_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield Path(os.environ["DEEPVIZ_CACHE"])
+    if old is None:
+        os.environ.pop("DEEPVIZ_CACHE")
+    else:
+        os.environ["DEEPVIZ_CACHE"] = old

@@ -1,0 +1,75 @@
+"""Per-track features on disk, keyed by the file's content and the network: nothing is extracted
+twice (render, params, fit, analyze and a batch's re-runs all share it).
+
+Entries are `.npz` files of plain arrays, read with `allow_pickle=False`; a damaged entry is
+ignored and rewritten. The folder is $DEEPVIZ_CACHE, else $XDG_CACHE_HOME/deepviz, else
+~/.cache/deepviz (`features/` inside).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from deepviz.errors import DeepvizError
+from deepviz.extract.features import Segmentation, TrackFeatures
+from deepviz.fileio import atomic_path
+
+
+def cache_root() -> Path:
+    if os.environ.get("DEEPVIZ_CACHE"):
+        return Path(os.environ["DEEPVIZ_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "deepviz"
+
+
+def file_digest(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes (read in chunks), first 32 hex digits."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()[:32]
+
+
+class FeatureCache:
+    """Features by (file content, network) in `root/features/`."""
+
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = Path(root) if root is not None else cache_root() / "features"
+
+    def entry(self, audio: str | os.PathLike, model_key: str) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", model_key)
+        return self.root / safe / f"{file_digest(audio)}.npz"
+
+    def load(self, entry: Path, model_id: str) -> TrackFeatures | None:
+        """The cached features, or None when absent or unreadable."""
+        try:
+            with np.load(entry, allow_pickle=False) as z:
+                values, starts, anchors = z["values"], z["starts"], z["anchors"]
+                duration = float(z["duration"])
+        except (OSError, ValueError, KeyError):
+            return None
+        ok = values.ndim == 2 and len(values) == len(starts) == len(anchors) and len(values) > 0
+        if not ok or not np.isfinite(values).all() or not np.isfinite(duration):
+            return None
+        return TrackFeatures(values, Segmentation(starts, anchors), duration, model_id)
+
+    def save(self, entry: Path, features: TrackFeatures) -> None:
+        """Store atomically; a cache that cannot be written is skipped, not an error."""
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(entry) as tmp, open(tmp, "wb") as f:
+                np.savez(
+                    f,
+                    values=features.values,
+                    starts=features.segmentation.starts,
+                    anchors=features.segmentation.anchors,
+                    duration=np.float64(features.duration),
+                )
+        except (OSError, DeepvizError):
+            pass
