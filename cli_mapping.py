@@ -63,6 +63,33 @@ def params(audio, output, plan: PlanOptions, stats, run: RunOptions):
 
 
 @click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, metavar="FOLDER",
+              help="The report folder: index.html, stats.json and the figures.")  # fmt: skip
+@click.option("--fma-metadata", default=None, metavar="DIR",
+              help="Label tracks by FMA's genre_top (tracks.csv) instead of their folders.")  # fmt: skip
+@click.option("--compare-mappings", is_flag=True,
+              help="Evaluate all five methods, fitted per track and on the whole set.")  # fmt: skip
+@options_from(PlanOptions, "plan")
+@run_options
+def analyze(inputs, output, fma_metadata, compare_mappings, plan: PlanOptions, run: RunOptions):
+    """Feature statistics and each mapping's dynamics and separability, as a report folder.
+
+    Genres are the first folder below each input folder (or FMA's genre_top with --fma-metadata).
+
+    \b
+    deepviz analyze ./Rock ./Electronic ./Folk -o report/ --mapping pca
+    deepviz analyze ./fma_medium --fma-metadata fma_metadata -o report/ --compare-mappings
+    """
+    from deepviz.mapping.report import aims_table
+    from deepviz.pipeline import analyze_tracks
+
+    doc = analyze_tracks(inputs, output, plan, run, fma_metadata, compare_mappings,
+                         stderr(not run.quiet), stderr())  # fmt: skip
+    click.echo(aims_table(doc["mappings"]))
+
+
+@click.command()
 def scenes():
     """List the scenes and their parameters (ranges, and priority from most to least dynamic)."""
     from deepviz.scenes import SCENES
@@ -77,4 +104,4 @@ def scenes():
         click.echo("")
 
 
-COMMANDS = (fit, params, scenes)
+COMMANDS = (fit, params, analyze, scenes)

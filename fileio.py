@@ -113,3 +113,14 @@ def batch_jobs(
         twice = sorted({n for n in names if names.count(n) > 1})
         raise DeepvizError(f"two inputs would write the same video: {', '.join(twice)}")
     return jobs
+
+
+def genre_label(path: Path, inputs: Sequence[str | os.PathLike]) -> str:
+    """A file's genre: the first folder below the input folder it was found in (a file directly
+    in it, or named directly: its own folder's name)."""
+    for item in inputs:
+        root = Path(item)
+        if root.is_dir() and path.is_relative_to(root):
+            parts = path.relative_to(root).parts
+            return parts[0] if len(parts) > 1 else root.resolve().name
+    return path.resolve().parent.name

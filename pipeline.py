@@ -241,3 +241,73 @@ def compare_mappings(
     render_panels(panels, audio, out, video, quiet=run.quiet, ctx=gl)
     say(f"wrote {out}")
     return out
+
+
+def track_labels(
+    files: Sequence[Path], inputs: Sequence[str], fma_metadata: str | None
+) -> list[str | None]:
+    """Each file's genre: FMA's genre_top by track id (None when it has none), else its folder."""
+    from deepviz.fileio import genre_label
+
+    if fma_metadata is None:
+        return [genre_label(f, inputs) for f in files]
+    from deepviz.training.fma import read_tracks
+
+    genres = {t.track_id: t.genre for t in read_tracks(fma_metadata)}
+    return [genres.get(int(f.stem)) or None if f.stem.isdigit() else None for f in files]
+
+
+def analysis_features(planner: Planner, files, labels, progress: bool):
+    """(features, labels, file names) of the tracks that decode, and the skipped ones."""
+    from tqdm import tqdm
+
+    tracks, kept, names, skipped = [], [], [], []
+    for path, label in zip(tqdm(files, desc="extracting", unit="file", disable=not progress),
+                           labels):  # fmt: skip
+        if label is None:
+            skipped.append({"file": str(path), "error": "no genre_top in FMA's tracks.csv"})
+            continue
+        try:
+            tracks.append(planner.features(path))
+        except DeepvizError as exc:
+            skipped.append({"file": str(path), "error": exc.problem})
+            continue
+        kept.append(label)
+        names.append(str(path))
+    if len(tracks) < 2:
+        raise DeepvizError(f"analyze needs at least 2 tracks that decode, got {len(tracks)}")
+    return tracks, kept, names, skipped
+
+
+def analyze_tracks(
+    inputs: Sequence[str], output: str, plan: PlanOptions, run: RunOptions,
+    fma_metadata: str | None = None, compare: bool = False, say: Say = _silent,
+    note: Say = _silent,
+) -> dict:  # fmt: skip
+    """`deepviz analyze`: feature statistics and the mappings' aims, as a report folder."""
+    from deepviz.fileio import audio_files
+    from deepviz.mapping import analysis, report
+
+    report.pyplot()  # before any work: is matplotlib there?
+    folder = Path(output)
+    if (folder / "index.html").exists() and not run.overwrite:
+        raise DeepvizError("already holds a report (use -y/--overwrite to replace it)", folder)
+    files = audio_files(inputs)
+    planner = Planner(plan, note=note)
+    labels = track_labels(files, inputs, fma_metadata)
+    tracks, labels, names, skipped = analysis_features(planner, files, labels, not run.quiet)
+    for s in skipped:
+        note(f"deepviz: skipped {s['file']}: {s['error']}")
+    trials = analysis.trials_for(planner.mapping, plan.fit_path, compare)
+    rows, curves = [], None
+    for trial in trials:
+        row, trial_curves = analysis.evaluate(trial, tracks, labels, plan.fps, plan.smoothing)
+        rows.append(row)
+        curves = curves if curves is not None else trial_curves  # the main (first) trial's
+    cls = planner.scene_cls
+    order = (cls.param_names(), cls.priority, plan.param_order)
+    doc = analysis.analysis_doc(tracks, labels, names, skipped, rows, curves, trials[0], order,
+                                plan.seed)  # fmt: skip
+    report.write_report(folder, doc)
+    say(f"wrote the report {folder / 'index.html'}")
+    return doc

@@ -1,0 +1,174 @@
+"""`deepviz analyze`'s numbers: feature statistics in every space the paper shows, and how each
+mapping serves the two aims (dynamics and separability) on a labelled set of tracks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from deepviz.mapping import stats
+from deepviz.mapping.fitted import fit_mapping, load_mapping
+from deepviz.mapping.methods import build_mapping
+from deepviz.mapping.options import METHODS, MappingOptions
+from deepviz.mapping.order import apply_order, resolve_order
+from deepviz.mapping.scalers import scaling_steps
+from deepviz.mapping.timeline import parameter_curves
+
+if TYPE_CHECKING:
+    from deepviz.extract.features import TrackFeatures
+
+MAX_COMPONENTS = 64  # components plotted (and stored) per space: classifier features have 4096
+SCALED = [("standard", "across"), ("standard", "features"), ("minmax", "across"),
+          ("minmax", "features")]  # fmt: skip
+TRANSFORMED = ("pca", "kmeans", "kmeans-pca")
+
+
+@dataclass
+class Trial:
+    """One mapping to evaluate: its options and where its fit comes from."""
+
+    options: MappingOptions
+    fit: str = "track"  # "track" (each track fitted on itself), "reference" (on the set), or a file
+
+    @property
+    def label(self) -> str:
+        o = self.options
+        fit = self.fit if self.fit in ("track", "reference") else os.path.basename(self.fit)
+        return f"{o.method} · {o.scaling} {o.scale_by} · fit {fit}"
+
+
+def trials_for(options: MappingOptions, fit_path: str | None, compare: bool) -> list[Trial]:
+    """The plan's mapping first; with `compare`, all five methods fitted per track and on the set."""
+    main = Trial(options, fit_path or "track")
+    if not compare:
+        return [main]
+    o = options
+    others = [Trial(MappingOptions(m, o.scaling, None, o.n_clusters, o.seed), fit)
+              for fit in ("track", "reference") for m in METHODS]  # fmt: skip
+    return [main] + [t for t in others if t.label != main.label]
+
+
+def space_stats(per_track: Sequence[np.ndarray], labels: Sequence[str], pipe) -> dict:
+    """Per-component mean/std, overall and by genre, of the features after `pipe` (fitted on all)."""
+    allx = np.concatenate(per_track)
+    if pipe is not None:
+        pipe.fit(allx)
+        per_track = [pipe.transform(x) for x in per_track]
+        allx = np.concatenate(per_track)
+    k = min(MAX_COMPONENTS, allx.shape[1])
+    per_track = [x[:, :k] for x in per_track]
+    return {"overall": stats.component_stats(allx[:, :k]),
+            "by_genre": stats.by_group(per_track, labels)}  # fmt: skip
+
+
+def transform_prefix(method: str, seed: int) -> Pipeline:
+    """The method's pipeline up to (not including) its final scaling: the paper's spaces."""
+    steps = build_mapping(MappingOptions(method, seed=seed)).steps
+    cut = next(i for i, (name, _) in enumerate(steps) if name == "scale")
+    return Pipeline(steps[:cut])
+
+
+def feature_spaces(per_track: Sequence[np.ndarray], labels: Sequence[str], seed: int) -> dict:
+    """Statistics of the raw, scaled and transformed features, and PCA's explained variance."""
+    out = {"raw": space_stats(per_track, labels, None)}
+    for scaling, by in SCALED:
+        out[f"{scaling} {by}"] = space_stats(
+            per_track, labels, Pipeline(scaling_steps(scaling, by))
+        )
+    for method in TRANSFORMED:
+        out[method] = space_stats(per_track, labels, transform_prefix(method, seed))
+    allx = MinMaxScaler().fit_transform(np.concatenate(per_track))
+    n = min(32, allx.shape[1], allx.shape[0] - 1)
+    ratio = PCA(n, random_state=seed).fit(allx).explained_variance_ratio_ if n >= 1 else []
+    return {"spaces": out, "pca_explained_variance": [float(v) for v in ratio]}
+
+
+def _fitted_for(trial: Trial, tracks: Sequence[TrackFeatures], model_id: str):
+    """A function features → fitted mapping for the trial (the same one, unless fit per track)."""
+    if trial.fit == "track":
+        return lambda X: fit_mapping(X, trial.options, model_id)
+    if trial.fit == "reference":
+        ref = fit_mapping(np.concatenate([t.values for t in tracks]), trial.options, model_id)
+    else:
+        ref = load_mapping(trial.fit)
+        ref.check(model_id, tracks[0].values.shape[1])
+    return lambda X: ref
+
+
+def evaluate(
+    trial: Trial, tracks: Sequence[TrackFeatures], labels: Sequence[str], fps: float,
+    smoothing: float,
+) -> tuple[dict, list[np.ndarray]]:  # fmt: skip
+    """The trial's aims on per-frame curves (what a video shows) and its splice ratio."""
+    model_id = tracks[0].model_id
+    fitted_for = _fitted_for(trial, tracks, model_id)
+    curves = []
+    for t in tracks:
+        params = fitted_for(t.values).transform(t.values)
+        curves.append(parameter_curves(params, t.anchors, t.duration, fps, smoothing))
+    row = {"mapping": trial.label, "method": trial.options.method,
+           "scaling": trial.options.scaling, "scale_by": trial.options.scale_by, "fit": trial.fit,
+           **stats.aims(curves, labels)}  # fmt: skip
+
+    def mapper_for(X: np.ndarray):
+        return fitted_for(X).transform
+
+    row["splice_ratio"] = stats.splice_ratio([t.values for t in tracks], labels, mapper_for)
+    return row, curves
+
+
+def downsample(values: np.ndarray, most: int = 300) -> np.ndarray:
+    """Every k-th row, so that at most `most` remain (figures and JSON stay small)."""
+    step = max(1, -(-len(values) // most))
+    return values[::step]
+
+
+def tracks2d(means: np.ndarray, labels: Sequence[str], seed: int) -> dict:
+    """Per-track mean parameter vectors projected to 2-D by PCA."""
+    k = min(2, means.shape[1], len(means) - 1)
+    pts = PCA(k, random_state=seed).fit_transform(means) if k >= 1 else np.zeros((len(means), 0))
+    pts = np.pad(pts, ((0, 0), (0, 2 - pts.shape[1])))
+    return {"points": np.round(pts, 6).tolist(), "labels": list(labels)}
+
+
+def analysis_doc(
+    tracks: Sequence[TrackFeatures], labels: Sequence[str], names: Sequence[str],
+    skipped: list[dict], rows: list[dict], curves: list[np.ndarray], main: Trial,
+    order: tuple, seed: int,
+) -> dict:  # fmt: skip
+    """Everything the report shows, as plain JSON values."""
+    param_names, priority, param_order = order
+    idx = resolve_order(param_names, priority, main.options.method, param_order)
+    curves = [apply_order(c, idx) for c in curves]  # the scene's parameter order
+    means = np.stack([c.mean(axis=0) for c in curves])
+    per_track = [
+        {"file": n, "genre": g, "segments": len(t.values), "duration": round(t.duration, 3),
+         "param_mean": c.mean(axis=0).round(6).tolist(),
+         "param_std": c.std(axis=0).round(6).tolist()}
+        for n, g, t, c in zip(names, labels, tracks, curves)
+    ]  # fmt: skip
+    heat = [
+        {"track": os.path.basename(n), "genre": g, "duration": round(t.duration, 3),
+         "values": downsample(c).round(4).tolist()}
+        for n, g, t, c in list(zip(names, labels, tracks, curves))[:8]
+    ]  # fmt: skip
+    return {
+        "model": tracks[0].model_id,
+        "feature_dim": int(tracks[0].values.shape[1]),
+        "genres": {g: labels.count(g) for g in sorted(set(labels))},
+        "main": main.label,
+        "param_names": list(param_names),
+        "mappings": rows,
+        **feature_spaces([t.values for t in tracks], labels, seed),
+        "tracks": per_track,
+        "skipped": skipped,
+        "heatmaps": heat,
+        "tracks2d": tracks2d(means, labels, seed),
+    }
