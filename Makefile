@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 BASE   := $(VENV)/.stamp-base
 DEV    := $(VENV)/.stamp-dev
 
-.PHONY: demo test test-fast bench lint format default-model clean
+.PHONY: demo test test-fast bench lint format default-model music clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ format: $(DEV)
 # Reproduces the embedded default model (≈ 30 min on 2 CPU cores).
 default-model: $(BASE)
 	$(VENV)/bin/deepviz train --recipe default -o extract/weights/default.dvz -y
+
+# The real-music development set (Debian's freely licensed game music): 30 s clips per style in
+# .cache/music/ for deepviz's own measurements and the shipped reference fit. Needs root for apt.
+MUSIC_PACKAGES := fretsonfire-songs-muldjord fretsonfire-songs-sectoid drascula-music hyperrogue-music asc-music
+music: $(BASE)
+	dpkg -s $(MUSIC_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(MUSIC_PACKAGES))
+	$(PY) -m deepviz.training.devset --out .cache/music
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo.mp4

@@ -45,18 +45,29 @@ class PlanOptions:
                                help="Feature layer of a classifier (e.g. L15).")  # fmt: skip
     device: str = option("auto", "--device", choices=("auto", "cpu", "cuda"),
                          help="Where the network runs.")  # fmt: skip
-    method: str = option("deterministic", "--mapping", choices=METHODS,
-                         help="I deterministic, II random, III pca, IV kmeans, V kmeans-pca.")  # fmt: skip
-    scaling: str = option("standard", "--scaling", choices=SCALINGS,
-                          help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1].")  # fmt: skip
+    method: str | None = option(None, "--mapping", choices=METHODS, show_default=False,
+                                help="I deterministic, II random, III pca, IV kmeans, V kmeans-pca, "
+                                "fitted on the track [default: the model's reference fit (the "
+                                "default look), else deterministic].")  # fmt: skip
+    scaling: str | None = option(None, "--scaling", choices=SCALINGS, show_default=False,
+                                 help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1] "
+                                 "[default: standard].")  # fmt: skip
     scale_by: str | None = option(None, "--scale-by", choices=SCALE_BY, show_default=False,
                                   help="One statistic per component, or one across all [default: "
                                   "across for pca and kmeans-pca, features otherwise].")  # fmt: skip
-    clusters: int = option(10, "--clusters", low=2, high=1000,
-                           help="K-Means clusters (kmeans, kmeans-pca).")  # fmt: skip
-    fit_path: str | None = option(None, "--fit", kind=str, metavar="FILE.json",
-                                  help="A mapping fitted by `deepviz fit` (JSON) instead of "
-                                  "fitting on the track.")  # fmt: skip
+    clusters: int | None = option(None, "--clusters", kind=int, low=2, high=1000,
+                                  help="K-Means clusters (kmeans, kmeans-pca) [default: 10].")  # fmt: skip
+    fit_path: str | None = option(None, "--fit", kind=str, metavar="reference|track|FILE",
+                                  help="reference: the model's shipped reference fit (the default "
+                                  "unless a mapping option is given); track: fit on the track "
+                                  "itself (the paper's); FILE: a fit saved by `deepviz fit`.")  # fmt: skip
+    motion: float | None = option(None, "--motion", kind=float, low=0, high=0.45,
+                                  help="With a reference fit: the spread (std) of the track's own "
+                                  "motion around its place; 0 = the fit's values as they are "
+                                  "[default: 0.28 with the reference fit, 0 with a FILE].")  # fmt: skip
+    pulse: float = option(1.0, "--pulse", low=0, high=2,
+                          help="Strength of the frame-accurate hits (onsets) and loudness in the "
+                          "picture; 0 = the paper's pure mapping.")  # fmt: skip
     param_order: str | None = option(None, "--param-order", kind=str, metavar="NAMES",
                                      help="Comma-separated parameter names: which parameter gets "
                                      "which component.")  # fmt: skip
@@ -66,8 +77,48 @@ class PlanOptions:
                               "segment (0 = off).")  # fmt: skip
     seed: int = option(0, "--seed", low=0, high=2**32 - 1, help="Seed for random choices.")
 
+    def mapping_given(self) -> bool:
+        """Did the user choose a mapping (then it is fitted on the track, as the paper did)?"""
+        return any(v is not None for v in (self.method, self.scaling, self.scale_by, self.clusters))
+
     def mapping_options(self) -> MappingOptions:
-        return MappingOptions(self.method, self.scaling, self.scale_by, self.clusters, self.seed)
+        return MappingOptions(self.method or "deterministic", self.scaling or "standard",
+                              self.scale_by, self.clusters or 10, self.seed)  # fmt: skip
+
+
+DEFAULT_MOTION = 0.28  # the default look's motion target (chosen with `deepviz analyze`, README)
+
+
+def reference_fit_path(model: str) -> Path:
+    """Where a model's reference fit lies: beside its checkpoint, `<name>.fit.json`."""
+    from deepviz.extract.checkpoint import resolve_checkpoint
+
+    ckpt = resolve_checkpoint(model)
+    return ckpt.with_name(ckpt.name.removesuffix(".dvz") + ".fit.json")
+
+
+def reference_fit(plan: PlanOptions, note: Say) -> tuple[FittedMapping | None, float]:
+    """(the fit every track shares, or None to fit each track on itself; the motion target)."""
+    from deepviz.mapping.fitted import load_mapping
+
+    if plan.fit_path == "track":
+        return None, 0.0
+    if plan.fit_path not in (None, "reference"):
+        if plan.mapping_given():
+            note("deepviz: note: --fit decides the mapping; --mapping/--scaling/--scale-by/"
+                 "--clusters are not used")  # fmt: skip
+        return load_mapping(plan.fit_path), plan.motion or 0.0
+    if plan.fit_path is None and plan.mapping_given():
+        return None, 0.0
+    path = reference_fit_path(plan.model)
+    if not path.is_file():
+        if plan.fit_path == "reference":
+            raise DeepvizError("this model has no reference fit beside it", path)
+        note(f"deepviz: note: no reference fit {path.name} beside the model: fitting each track "
+             "on itself")  # fmt: skip
+        return None, 0.0
+    motion = DEFAULT_MOTION if plan.motion is None else plan.motion
+    return load_mapping(path), motion
 
 
 class Planner:
@@ -76,7 +127,6 @@ class Planner:
     def __init__(self, plan: PlanOptions, say: Say = _silent, note: Say = _silent):
         from deepviz.extract.cache import FeatureCache
         from deepviz.extract.extractor import FeatureExtractor
-        from deepviz.mapping.fitted import load_mapping
         from deepviz.scenes.registry import get_scene
 
         self.plan, self.say = plan, say
@@ -84,7 +134,7 @@ class Planner:
         self.mapping = plan.mapping_options()
         for line in self.mapping.warnings:
             note(f"deepviz: note: {line}")
-        self.fitted = load_mapping(plan.fit_path) if plan.fit_path else None
+        self.fitted, self.motion = reference_fit(plan, note)
         self.extractor = FeatureExtractor(plan.model, device=plan.device, layer=plan.layer)
         self.cache = FeatureCache()
 
@@ -123,9 +173,10 @@ class Planner:
 
         cls, plan = self.scene_cls, self.plan
         fitted = self.fit(features, mapping)
+        motion = self.motion if fitted is self.fitted else 0.0
         return curves_from_features(
             features, fitted, cls.param_names(), cls.priority, plan.fps, plan.smoothing,
-            plan.param_order,
+            plan.param_order, plan.pulse, motion,
         )  # fmt: skip
 
     def curves(self, path: str | os.PathLike) -> Curves:
@@ -155,7 +206,8 @@ def fit_files(
     if not chunks:
         raise DeepvizError("none of the inputs could be decoded")
     features = np.concatenate(chunks)
-    fitted = fit_mapping(features, planner.mapping, planner.extractor.model_id)
+    groups = np.concatenate([np.full(len(c), k) for k, c in enumerate(chunks)])
+    fitted = fit_mapping(features, planner.mapping, planner.extractor.model_id, groups=groups)
     fitted.save(out)
     say(f"fitted {plan.method} on {len(features)} segments of {len(chunks)} files → {out}")
     return fitted
@@ -230,7 +282,7 @@ def compare_mappings(
 
     check_input_file(audio)
     out = check_output_path(output, run.overwrite)
-    specs = parse_mapping_specs(mappings, plan.clusters, plan.seed)
+    specs = parse_mapping_specs(mappings, plan.clusters or 10, plan.seed)
     gl = create_context()
     planner = Planner(plan, say, note)
     features = planner.features(audio)
@@ -298,7 +350,10 @@ def analyze_tracks(
     tracks, labels, names, skipped = analysis_features(planner, files, labels, not run.quiet)
     for s in skipped:
         note(f"deepviz: skipped {s['file']}: {s['error']}")
-    trials = analysis.trials_for(planner.mapping, plan.fit_path, compare)
+    fitted = planner.fitted
+    main = analysis.Trial(fitted.options, fitted.path, planner.motion) if fitted else analysis.Trial(
+        planner.mapping)  # fmt: skip
+    trials = analysis.trials_for(main, compare, DEFAULT_MOTION)
     rows, curves = [], None
     for trial in trials:
         row, trial_curves = analysis.evaluate(trial, tracks, labels, plan.fps, plan.smoothing)

@@ -51,16 +51,19 @@ class FeatureCache:
         try:
             with np.load(entry, allow_pickle=False) as z:
                 values, starts, anchors = z["values"], z["starts"], z["anchors"]
-                duration = float(z["duration"])
+                duration, env = float(z["duration"]), z["envelopes"]
         except (OSError, ValueError, KeyError):
             return None
         ok = values.ndim == 2 and len(values) == len(starts) == len(anchors) and len(values) > 0
+        ok = ok and env.ndim == 2 and len(env) == 2 and np.isfinite(env).all()
         if not ok or not np.isfinite(values).all() or not np.isfinite(duration):
             return None
-        return TrackFeatures(values, Segmentation(starts, anchors), duration, model_id)
+        return TrackFeatures(values, Segmentation(starts, anchors), duration, model_id, env)
 
     def save(self, entry: Path, features: TrackFeatures) -> None:
         """Store atomically; a cache that cannot be written is skipped, not an error."""
+        if features.envelopes is None:
+            return  # nothing but plain arrays goes in (None would need a pickle)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             with atomic_path(entry) as tmp, open(tmp, "wb") as f:
@@ -70,6 +73,7 @@ class FeatureCache:
                     starts=features.segmentation.starts,
                     anchors=features.segmentation.anchors,
                     duration=np.float64(features.duration),
+                    envelopes=features.envelopes,
                 )
         except (OSError, DeepvizError):
             pass

@@ -12,6 +12,7 @@ from deepviz.errors import DeepvizError
 from deepviz.extract.audio import load_audio
 from deepviz.extract.cache import file_digest
 from deepviz.extract.checkpoint import Checkpoint, load_checkpoint, resolve_checkpoint
+from deepviz.extract.envelopes import envelopes
 from deepviz.extract.features import SAMPLE_RATE, TrackFeatures, audio_patches
 
 
@@ -73,7 +74,8 @@ class FeatureExtractor:
 
     def extract_audio(self, y: np.ndarray, sr: int = SAMPLE_RATE) -> TrackFeatures:
         p, seg = audio_patches(y, sr)
-        return TrackFeatures(self.features_of_patches(p), seg, len(y) / sr, self.model_id)
+        values = self.features_of_patches(p)
+        return TrackFeatures(values, seg, len(y) / sr, self.model_id, envelopes(y, sr))
 
     def extract(self, path: str | os.PathLike) -> TrackFeatures:
         return self.extract_audio(load_audio(path))

@@ -93,6 +93,7 @@ class TrackFeatures:
     segmentation: Segmentation
     duration: float
     model_id: str
+    envelopes: np.ndarray | None = None  # (2, n) at 100 Hz: onset strength, loudness dBFS
 
     @property
     def anchors(self) -> np.ndarray:

@@ -11,6 +11,7 @@ _HOMES = {
     "load_mapping": "fitted",
     "build_mapping": "methods",
     "METHODS": "options",
+    "PAPER_METHODS": "options",
     "SCALE_BY": "options",
     "SCALINGS": "options",
     "MappingOptions": "options",

@@ -16,7 +16,8 @@ from sklearn.preprocessing import MinMaxScaler
 from deepviz.mapping import stats
 from deepviz.mapping.fitted import fit_mapping, load_mapping
 from deepviz.mapping.methods import build_mapping
-from deepviz.mapping.options import METHODS, MappingOptions
+from deepviz.mapping.motion import place_and_motion
+from deepviz.mapping.options import METHODS, PAPER_METHODS, MappingOptions
 from deepviz.mapping.order import apply_order, resolve_order
 from deepviz.mapping.scalers import scaling_steps
 from deepviz.mapping.timeline import parameter_curves
@@ -36,22 +37,29 @@ class Trial:
 
     options: MappingOptions
     fit: str = "track"  # "track" (each track fitted on itself), "reference" (on the set), or a file
+    motion: float = 0.0  # with a shared fit: the track's own motion spread (place_and_motion)
 
     @property
     def label(self) -> str:
         o = self.options
         fit = self.fit if self.fit in ("track", "reference") else os.path.basename(self.fit)
-        return f"{o.method} · {o.scaling} {o.scale_by} · fit {fit}"
+        motion = f" + motion {self.motion:g}" if self.motion and self.fit != "track" else ""
+        return f"{o.method} · {o.scaling} {o.scale_by} · fit {fit}{motion}"
 
 
-def trials_for(options: MappingOptions, fit_path: str | None, compare: bool) -> list[Trial]:
-    """The plan's mapping first; with `compare`, all five methods fitted per track and on the set."""
-    main = Trial(options, fit_path or "track")
+def trials_for(main: Trial, compare: bool, motion: float) -> list[Trial]:
+    """The plan's mapping first; with `compare`, all five methods fitted per track, on the set,
+    and on the set with `motion`."""
     if not compare:
         return [main]
-    o = options
-    others = [Trial(MappingOptions(m, o.scaling, None, o.n_clusters, o.seed), fit)
-              for fit in ("track", "reference") for m in METHODS]  # fmt: skip
+    o = main.options
+    fits = [
+        ("track", 0.0, PAPER_METHODS),
+        ("reference", 0.0, METHODS),
+        ("reference", motion, METHODS),
+    ]  # contrast needs many tracks: never per track
+    others = [Trial(MappingOptions(m, o.scaling, None, o.n_clusters, o.seed), fit, move)
+              for fit, move, methods in fits for m in methods]  # fmt: skip
     return [main] + [t for t in others if t.label != main.label]
 
 
@@ -95,7 +103,9 @@ def _fitted_for(trial: Trial, tracks: Sequence[TrackFeatures], model_id: str):
     if trial.fit == "track":
         return lambda X: fit_mapping(X, trial.options, model_id)
     if trial.fit == "reference":
-        ref = fit_mapping(np.concatenate([t.values for t in tracks]), trial.options, model_id)
+        groups = np.concatenate([np.full(len(t.values), k) for k, t in enumerate(tracks)])
+        allx = np.concatenate([t.values for t in tracks])
+        ref = fit_mapping(allx, trial.options, model_id, groups=groups)
     else:
         ref = load_mapping(trial.fit)
         ref.check(model_id, tracks[0].values.shape[1])
@@ -110,15 +120,16 @@ def evaluate(
     model_id = tracks[0].model_id
     fitted_for = _fitted_for(trial, tracks, model_id)
     curves = []
+    motion = trial.motion if trial.fit != "track" else 0.0
     for t in tracks:
-        params = fitted_for(t.values).transform(t.values)
+        params = place_and_motion(fitted_for(t.values).transform(t.values), motion)
         curves.append(parameter_curves(params, t.anchors, t.duration, fps, smoothing))
     row = {"mapping": trial.label, "method": trial.options.method,
            "scaling": trial.options.scaling, "scale_by": trial.options.scale_by, "fit": trial.fit,
            **stats.aims(curves, labels)}  # fmt: skip
 
     def mapper_for(X: np.ndarray):
-        return fitted_for(X).transform
+        return lambda x: place_and_motion(fitted_for(X).transform(x), motion)
 
     row["splice_ratio"] = stats.splice_ratio([t.values for t in tracks], labels, mapper_for)
     return row, curves

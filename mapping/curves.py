@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +13,9 @@ import numpy as np
 
 from deepviz.errors import DeepvizError
 from deepviz.fileio import atomic_path
+from deepviz.mapping.motion import place_and_motion
 from deepviz.mapping.order import apply_order, resolve_order
+from deepviz.mapping.pulse import frame_extras
 from deepviz.mapping.timeline import parameter_curves
 
 if TYPE_CHECKING:  # torch and sklearn load only where features are made and mappings fitted
@@ -31,6 +33,11 @@ class Curves:
     duration: float
     features: TrackFeatures
     segment_params: np.ndarray  # (n_segments, 10) before interpolation, scene order
+    extras: dict[str, np.ndarray] = field(default_factory=dict)  # per frame: pulse, level
+
+    def extras_at(self, i: int) -> dict[str, float]:
+        """Frame i's extra inputs of the scenes (pulse, level)."""
+        return {k: float(v[i]) for k, v in self.extras.items()}
 
     @property
     def times(self) -> np.ndarray:
@@ -43,9 +50,11 @@ def segment_parameters(
     names: Sequence[str],
     priority: Sequence[str],
     param_order: str | None = None,
+    motion: float = 0.0,
 ) -> np.ndarray:
-    """(n_segments, k) parameters in the scene's order (`names`), from a fitted mapping."""
-    values = fitted.transform(features.values)
+    """(n_segments, k) parameters in the scene's order (`names`), from a fitted mapping; with
+    `motion`, the track's own variation around its place spread to that std (`place_and_motion`)."""
+    values = place_and_motion(fitted.transform(features.values), motion)
     if values.shape[1] != len(names):
         raise DeepvizError(
             f"the mapping gives {values.shape[1]} parameters, the scene needs {len(names)}"
@@ -62,11 +71,14 @@ def curves_from_features(
     fps: float,
     smoothing: float,
     param_order: str | None = None,
+    pulse: float = 0.0,
+    motion: float = 0.0,
 ) -> Curves:
     """Map one track's features and build its per-frame curves (no audio work)."""
-    params = segment_parameters(features, fitted, names, priority, param_order)
+    params = segment_parameters(features, fitted, names, priority, param_order, motion)
     values = parameter_curves(params, features.anchors, features.duration, fps, smoothing)
-    return Curves(values, list(names), fps, features.duration, features, params)
+    extras = frame_extras(features.envelopes, len(values), fps, pulse)
+    return Curves(values, list(names), fps, features.duration, features, params, extras)
 
 
 def write_curves(curves: Curves, path: str | os.PathLike, frames: slice | None = None) -> None:
@@ -74,13 +86,14 @@ def write_curves(curves: Curves, path: str | os.PathLike, frames: slice | None =
     path = Path(path)
     sl = frames or slice(0, len(curves.values))
     idx = np.arange(len(curves.values))[sl]
-    vals = curves.values[sl]
+    names = [*curves.names, *curves.extras]
+    vals = np.column_stack([curves.values, *curves.extras.values()])[sl]
     with atomic_path(path) as tmp:
         if path.suffix.lower() == ".json":
             doc = {
                 "fps": curves.fps,
                 "duration": curves.duration,
-                "names": curves.names,
+                "names": names,
                 "frames": idx.tolist(),
                 "times": (idx / curves.fps).round(6).tolist(),
                 "values": np.round(vals.astype(np.float64), 6).tolist(),
@@ -88,7 +101,7 @@ def write_curves(curves: Curves, path: str | os.PathLike, frames: slice | None =
             tmp.write_text(json.dumps(doc))
         elif path.suffix.lower() == ".csv":
             with open(tmp, "w") as f:
-                f.write(",".join(["frame", "time", *curves.names]) + "\n")
+                f.write(",".join(["frame", "time", *names]) + "\n")
                 for i, row in zip(idx, vals):
                     f.write(f"{i},{i / curves.fps:.6f}," + ",".join(f"{v:.6f}" for v in row) + "\n")
         else:

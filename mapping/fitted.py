@@ -79,11 +79,16 @@ class FittedMapping:
 
 
 def fit_mapping(
-    features: np.ndarray, options: MappingOptions, model_id: str, n_params: int = 10
+    features: np.ndarray,
+    options: MappingOptions,
+    model_id: str,
+    n_params: int = 10,
+    groups: np.ndarray | None = None,
 ) -> FittedMapping:
-    """Fit the options' pipeline on (n_segments, d) reference features."""
+    """Fit the options' pipeline on (n_segments, d) reference features; `groups` names each
+    segment's track (needed by the contrast method)."""
     X = check_features(features)
-    pipeline = build_mapping(options, n_params).fit(X)
+    pipeline = build_mapping(options, n_params).fit(X, groups)
     return FittedMapping(pipeline, options, str(model_id), X.shape[1], n_params)
 
 

@@ -121,6 +121,44 @@ class KMeansSimilarity(TransformerMixin, BaseEstimator):
         return self._similarity(np.asarray(X, dtype=np.float64))
 
 
+class TrackContrast(TransformerMixin, BaseEstimator):
+    """Directions along which whole tracks differ most, relative to how much each track moves:
+    sklearn's LinearDiscriminantAnalysis with the track as the class (no genre labels needed),
+    kept as a plain projection `(X − mean_) @ components_`, padded with zeros to `n_components`.
+
+    Fitted on a reference set of many tracks (`fit(X, groups)`), it places tracks apart; on one
+    track (a single group) it has nothing to contrast and refuses.
+    """
+
+    def __init__(self, n_components: int = 10, shrinkage: float = 0.1):
+        self.n_components, self.shrinkage = n_components, shrinkage
+
+    def fit(self, X: np.ndarray, y: np.ndarray | None = None) -> TrackContrast:
+        from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+
+        X = np.asarray(X, dtype=np.float64)
+        groups = np.zeros(len(X)) if y is None else np.asarray(y)
+        n_groups = len(np.unique(groups))
+        if n_groups < 3:
+            raise DeepvizError(
+                "mapping contrast compares tracks: fit it on a reference set of at least 3 tracks "
+                "with `deepviz fit`"
+            )
+        k = min(self.n_components, n_groups - 1, X.shape[1])
+        lda = LinearDiscriminantAnalysis(solver="eigen", shrinkage=self.shrinkage)
+        lda.fit(X, groups)
+        self.mean_ = X.mean(axis=0)
+        self.components_ = np.ascontiguousarray(lda.scalings_[:, :k])
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        out = np.zeros((X.shape[0], self.n_components))
+        out[:, : self.components_.shape[1]] = (X - self.mean_) @ self.components_
+        return out
+
+
 def build_mapping(options: MappingOptions, n_params: int = 10) -> Pipeline:
     """The unfitted Pipeline: (n, d) features → (n, n_params) values in [0, 1]."""
     method, seed = options.method, options.seed
@@ -128,6 +166,8 @@ def build_mapping(options: MappingOptions, n_params: int = 10) -> Pipeline:
         steps = [("permute", Permute(n_params, shuffle=method == "random", random_state=seed))]
     elif method == "pca":
         steps = [("minmax", MinMaxScaler()), ("pca", PaddedPCA(n_params, random_state=seed))]
+    elif method == "contrast":
+        steps = [("minmax", MinMaxScaler()), ("contrast", TrackContrast(n_params))]
     else:
         if method == "kmeans" and options.n_clusters != n_params:
             raise DeepvizError(

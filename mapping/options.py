@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 from deepviz.errors import DeepvizError
 
-METHODS = ("deterministic", "random", "pca", "kmeans", "kmeans-pca")
+METHODS = ("deterministic", "random", "pca", "kmeans", "kmeans-pca", "contrast")
+PAPER_METHODS = METHODS[:5]  # I–V; contrast is deepviz's, for reference fits of many tracks
 SCALINGS = ("standard", "minmax")
 SCALE_BY = ("features", "across")
-ACROSS_ONLY = ("pca", "kmeans-pca")  # scaling by features would destroy PCA's variance order
+# scaling by features would destroy the components' order by variance (or by contrast)
+ACROSS_ONLY = ("pca", "kmeans-pca", "contrast")
 
 
 def check_choice(what: str, value: object, choices: tuple[str, ...]) -> None:
@@ -64,7 +66,8 @@ class MappingOptions:
         }
 
 
-ROMAN = {"deterministic": "I", "random": "II", "pca": "III", "kmeans": "IV", "kmeans-pca": "V"}
+ROMAN = {"deterministic": "I", "random": "II", "pca": "III", "kmeans": "IV", "kmeans-pca": "V",
+         "contrast": "VI"}  # fmt: skip
 
 
 def parse_mapping_specs(text: str, clusters: int, seed: int) -> list[tuple[str, MappingOptions]]:

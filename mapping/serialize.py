@@ -11,7 +11,7 @@ from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from deepviz.mapping.methods import KMeansSimilarity, PaddedPCA, Permute
+from deepviz.mapping.methods import KMeansSimilarity, PaddedPCA, Permute, TrackContrast
 from deepviz.mapping.scalers import Across, SnapConstant, ZToUnit
 
 # The only classes a file may name, with the fitted attributes their `transform` needs.
@@ -26,6 +26,7 @@ FITTED: dict[str, tuple[type[BaseEstimator], tuple[str, ...]]] = {
     "Permute": (Permute, ("permutation_",)),
     "PaddedPCA": (PaddedPCA, ("pca_",)),
     "KMeansSimilarity": (KMeansSimilarity, ("kmeans_", "eps_", "fill_")),
+    "TrackContrast": (TrackContrast, ("mean_", "components_")),
 }
 DTYPES = ("float64", "float32", "int64", "int32", "bool")
 

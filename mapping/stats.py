@@ -58,11 +58,14 @@ def mean_abs_corr(per_track: Sequence[np.ndarray]) -> float | None:
     """Mean |r| between pairs of parameters within a track (constant ones left out), over tracks."""
     values = []
     for p in per_track:
-        live = p[:, p.std(axis=0) > 1e-9]
+        live = p[:, p.std(axis=0) > 1e-6]
         if live.shape[1] < 2 or len(live) < 3:
             continue
-        r = np.corrcoef(live, rowvar=False)
-        values.append(np.abs(r[np.triu_indices_from(r, k=1)]).mean())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.corrcoef(live, rowvar=False)
+        pairs = np.abs(r[np.triu_indices_from(r, k=1)])
+        if np.isfinite(pairs).any():
+            values.append(np.nanmean(pairs))
     return float(np.mean(values)) if values else None
 
 

@@ -96,7 +96,7 @@ class Layout:
 
     def update(self, i: int) -> None:
         for scene, panel in zip(self.scenes, self.panels):
-            scene.update(panel.curves.values[i], self.dt if i else 0.0)
+            scene.update(panel.curves.values[i], self.dt if i else 0.0, **panel.curves.extras_at(i))
 
     def frame(self, i: int) -> bytes:
         """Frame i: every panel updated and drawn, the labels on top, read back once."""

@@ -3,6 +3,7 @@ uniform vec2 u_resolution;
 uniform vec2 u_origin;      // the panel's lower-left corner in the frame (a viewport)
 uniform float u_values[10];
 uniform float u_peaks[10];
+uniform float u_pulse;       // a hit: 0 between beats, about 1 in the frame of a strong onset
 out vec4 fragColor;
 
 const float N = 10.0;
@@ -56,7 +57,7 @@ vec3 bars(vec2 p, float px, float x0, float slot, bool peaks, out float cov) {
             col += base * 0.035 * clamp(0.5 - dt / px, 0.0, 1.0);
         }
         // Vertical gradient (deep at the foot, bright at the tip) and a cylindrical bevel.
-        vec3 c = mix(base * 0.45, base * 1.15 + 0.08, h);
+        vec3 c = mix(base * 0.45, base * 1.15 + 0.08, h) * (1.0 + 0.3 * u_pulse);
         float u = local.x / (0.5 * slot * FILL);            // -1..1 across the bar
         c *= 0.62 + 0.45 * sqrt(max(1.0 - u * u, 0.0));
         c += vec3(0.9) * 0.28 * exp(-(u + 0.45) * (u + 0.45) * 25.0);   // specular stripe
@@ -67,7 +68,7 @@ vec3 bars(vec2 p, float px, float x0, float slot, bool peaks, out float cov) {
         cov = max(cov, a);
         // Soft glow outside the bar.
         float g = exp(-max(d, 0.0) / 0.022) * (1.0 - a) * smoothstep(0.0, 0.02, len);
-        col += base * 0.22 * g;
+        col += base * (0.22 + 0.45 * u_pulse) * g;
         // Peak marker: a thin pill that holds the recent maximum, then falls.
         float py = BASE + u_peaks[k] * MAXLEN + 0.012;
         vec2 q = p - vec2(x0 + (float(k) + 0.5) * slot, py);

@@ -62,6 +62,7 @@ class Scene:
         self.ctx, self.width, self.height, self.seed = ctx, width, height, seed
         self.samples = 0 if self.antialiased else samples
         self.values = np.full(len(self.params), 0.5, dtype=np.float32)
+        self.pulse, self.level = 0.0, 1.0  # neutral: no hit, full level (the paper's picture)
         self.time = 0.0
         self.programs = {
             key: ShaderProgram.build(ctx, f"{self.name}.{key}", spec)
@@ -94,9 +95,13 @@ class Scene:
         """Set uniforms of one of the scene's programs; an undeclared name raises KeyError."""
         self.programs[program].set(**values)
 
-    def update(self, values: np.ndarray, dt: float) -> None:
-        """Take this frame's parameter values and advance time by dt seconds."""
+    def update(self, values: np.ndarray, dt: float, pulse: float = 0.0, level: float = 1.0) -> None:
+        """Take this frame's parameter values and extra inputs, and advance time by dt seconds.
+
+        `pulse` (≥ 0) is a hit: 0 between beats, up to about 1 in the frame of a strong onset;
+        `level` in [0, 1] is the loudness (1: loud, or no loudness effect)."""
         self.values = np.clip(np.asarray(values, dtype=np.float32), 0.0, 1.0)
+        self.pulse, self.level = max(0.0, float(pulse)), float(np.clip(level, 0.0, 1.0))
         self.time += dt
 
     def draw(self, target: moderngl.Framebuffer, viewport: Viewport) -> None:

@@ -6,6 +6,8 @@ uniform vec3 u_eye;
 uniform float u_radius;
 uniform float u_pixangle;
 uniform sampler2D u_env;     // the sky, equirectangular (env.frag.glsl)
+uniform float u_flash;       // a hit: the balls light up (0 between beats)
+uniform float u_level;       // loudness in [0, 1]: quiet music, dimmer balls
 in vec3 v_world;
 flat in vec3 v_center;
 flat in float v_angle;
@@ -78,5 +80,7 @@ void main() {
     float tile = smoothstep(0.06, 0.06 + aa, min(ex, ey));
     c = mix(u_color * 0.05 + 0.01, c, mix(1.0, tile, clamp(0.04 / aa, 0.0, 1.0)));
 
+    c *= 0.45 + 0.55 * u_level;
+    c += (0.25 + 0.75 * u_color) * 0.55 * u_flash * (0.6 + 0.8 * h1);   // tiles flash on the hit
     fragColor = vec4(c / (1.0 + 0.25 * max(c - 1.0, 0.0)), coverage);
 }

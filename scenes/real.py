@@ -17,6 +17,10 @@ NOISE_SIZE = 32  # lattice of the noise texture (handed to noise.glsl as a #defi
 ENV_SIZE = (256, 128)  # equirectangular sky that the balls reflect
 GL_SAMPLE_ALPHA_TO_COVERAGE = 0x809E
 START_ANGLE = 0.6  # radians: an oblique first view, so the grid never starts lined up
+# Two neighbouring grid directions are at least 35.26° apart: balls at distance d stay apart while
+# their radius is below d·sin(35.26°/2) = 0.303·d.
+MAX_RADIUS_SHARE = 0.29
+HIT_SWELL = 0.18  # a full hit swells the balls by this share
 
 
 def uv_sphere(segments: int, rings: int) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +106,13 @@ class RealScene(Scene):
         Param("skyR", "sky colour, red"),
         Param("skyG", "sky colour, green"),
         Param("skyB", "sky colour, blue"),
-        Param("sphRad", "sphere radius", 0.15, 0.6, "units"),
+        Param(
+            "sphRad",
+            "sphere radius (less when the balls are close: they never touch)",
+            0.15,
+            0.6,
+            "units",
+        ),  # fmt: skip
         Param("sphDist", "sphere distance from the centre", 1.0, 3.0, "units"),
         Param("camSpeed", "camera orbit speed", 0.0, 1.5, "rad/s"),
         Param("camHeight", "camera height", -2.5, 4.0, "units"),
@@ -116,7 +126,7 @@ class RealScene(Scene):
             "disco.vert.glsl",
             "disco.frag.glsl",
             ("u_sky", "u_time", "u_viewproj", "u_color", "u_eye", "u_radius", "u_pixangle", "u_env")
-            + ("u_key", "u_rim", "u_dist", "u_proxy"),
+            + ("u_key", "u_rim", "u_dist", "u_proxy", "u_flash", "u_level"),
             ("noise.glsl",),
             _defines,
         ),
@@ -137,7 +147,7 @@ class RealScene(Scene):
         "backdrop": Shader(
             "fullscreen.vert.glsl",
             "backdrop.frag.glsl",
-            ("u_layer", "u_resolution", "u_origin", "u_sky"),
+            ("u_layer", "u_resolution", "u_origin", "u_sky", "u_level"),
         ),  # fmt: skip
     }
 
@@ -183,10 +193,18 @@ class RealScene(Scene):
         self.env_vao = ctx.vertex_array(progs["env"].prog, [])
         self.backdrop_vao = ctx.vertex_array(progs["backdrop"].prog, [])
 
-    def update(self, values: np.ndarray, dt: float) -> None:
+    def update(self, values: np.ndarray, dt: float, pulse: float = 0.0, level: float = 1.0) -> None:
         """Take the values and advance time and the orbit angle (angle += speed · dt)."""
-        super().update(values, dt)
+        super().update(values, dt, pulse, level)
         self.angle = (self.angle + self.param("camSpeed") * dt) % (2.0 * math.pi)
+
+    def radius(self) -> float:
+        """The balls' radius: the parameter, its range narrowed from the top when the balls are
+        close, swelling on a hit, never over `MAX_RADIUS_SHARE` of the distance: balls never touch."""
+        dist, p = self.param("sphDist"), self.params[self.index("sphRad")]
+        room = min(1.0, (MAX_RADIUS_SHARE * 0.9 * dist - p.low) / (p.high - p.low))
+        radius = p.low + (self.param("sphRad") - p.low) * room
+        return min(radius * (1.0 + HIT_SWELL * self.pulse), MAX_RADIUS_SHARE * dist)
 
     def eye(self) -> np.ndarray:
         """Camera position: orbiting the origin, far enough to keep every ball in view."""
@@ -221,13 +239,15 @@ class RealScene(Scene):
             u_eye=tuple(float(v) for v in eye),
             u_key=unit(-0.45 * right + 0.75 * up + 0.55 * back),
             u_rim=unit(0.6 * right + 0.35 * up - 0.7 * back),
-            u_radius=self.param("sphRad"),
+            u_radius=self.radius(),
             u_dist=self.param("sphDist"),
             u_proxy=self.proxy_scale,
+            u_flash=self.pulse,
+            u_level=self.level,
             u_pixangle=2.0 * math.tan(fovy / 2.0) / self.height,
             u_env=1,
         )
-        self.uniforms("backdrop", u_sky=sky, u_layer=2,
+        self.uniforms("backdrop", u_sky=sky, u_layer=2, u_level=self.level,
                       u_resolution=(float(self.width), float(self.height)))  # fmt: skip
 
     def draw(self, target: moderngl.Framebuffer, viewport: Viewport) -> None:

@@ -40,7 +40,17 @@ def styled(tmp_path_factory):
 @pytest.fixture(scope="module")
 def analyzed(styled):
     out = styled / "report"
-    args = ["analyze", *(str(styled / s) for s in STYLES), "-o", str(out), "-q", "--device", "cpu"]
+    args = [
+        "analyze",
+        *(str(styled / s) for s in STYLES),
+        "-o",
+        str(out),
+        "-q",
+        "--device",
+        "cpu",
+        "--fit",
+        "track",
+    ]  # the paper's per-track fit: the direct computation below repeats it
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     return out, json.loads((out / "stats.json").read_text()), result.output

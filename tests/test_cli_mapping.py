@@ -53,7 +53,7 @@ def test_fit_then_render_and_params_with_the_fit(tmp_path, genre_dirs, music_wav
     rows = np.loadtxt(a, delimiter=",", skiprows=1)
     js = json.loads(b.read_text())
     np.testing.assert_allclose(rows[:, 2:], np.array(js["values"]), atol=1e-6)
-    assert js["names"][0] == "sphR" and len(js["names"]) == 10
+    assert js["names"][0] == "sphR" and js["names"][10:] == ["pulse", "level"]  # + the hits
     # the render with --dump-params writes exactly what `params` computes
     dump = tmp_path / "dump.csv"
     run(
@@ -104,7 +104,9 @@ def test_every_method_and_scaler_from_the_cli(tmp_path, music_wav, method, scali
         "5",
         "-q",
     )
-    vals = np.loadtxt(out, delimiter=",", skiprows=1)[:, 2:]
+    vals = np.loadtxt(out, delimiter=",", skiprows=1)[
+        :, 2:12
+    ]  # the ten parameters (pulse and level follow)
     assert vals.shape == (20, 10) and vals.min() >= 0 and vals.max() <= 1
 
 
@@ -179,7 +181,7 @@ def test_methods_on_classifier_features_through_a_reference_fit(
         "5",
         "-q",
     )
-    vals = np.loadtxt(out, delimiter=",", skiprows=1)[:, 2:]
+    vals = np.loadtxt(out, delimiter=",", skiprows=1)[:, 2:12]
     assert vals.shape == (20, 10) and 0 <= vals.min() and vals.max() <= 1 and vals.std() > 0
     # the same fit with another layer (another feature size) is refused
     bad = run(

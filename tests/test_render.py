@@ -78,10 +78,13 @@ def test_dump_params_match_the_rendered_frames(tmp_path, music_wav):
     out, csv = tmp_path / "p.mp4", tmp_path / "p.csv"
     render(music_wav, "-o", out, "--scene", "bar", *SMALL, "--dump-params", csv)
     rows = np.loadtxt(csv, delimiter=",", skiprows=1)
-    assert rows.shape == (len(decode_frames(out, W, H)), 12)
+    assert rows.shape == (
+        len(decode_frames(out, W, H)),
+        14,
+    )  # frame, time, 10 parameters, pulse, level
     assert rows[:, 2:].min() >= 0 and rows[:, 2:].max() <= 1
     header = csv.read_text().splitlines()[0].split(",")
-    assert header[:2] == ["frame", "time"] and len(header) == 12
+    assert header[:2] == ["frame", "time"] and len(header) == 14
 
 
 def test_refuses_to_overwrite_without_y(tmp_path, music_wav):

@@ -277,3 +277,45 @@ def test_each_panel_of_a_layout_is_the_scene_drawn_alone(ctx, scene):
     finally:
         layout.release()
         alone.release()
+
+
+def test_balls_never_touch_at_any_parameter_values(ctx):
+    from deepviz.scenes.real import grid_directions
+
+    dirs = grid_directions()
+    gaps = np.linalg.norm(dirs[:, None] - dirs[None], axis=2) + 10 * np.eye(len(dirs))
+    scene = RealScene(ctx, W, H)
+    try:
+        for rad, dist, pulse in np.array(
+            np.meshgrid([0, 0.5, 1], [0, 0.5, 1], [0, 1, 2])
+        ).T.reshape(-1, 3):
+            values = np.full(10, 0.5)
+            values[RealScene.index("sphRad")], values[RealScene.index("sphDist")] = rad, dist
+            scene.update(values, DT, pulse=pulse)
+            centre_gap = gaps.min() * scene.param("sphDist")
+            assert 2 * scene.radius() < centre_gap, (rad, dist, pulse)
+        values[RealScene.index("sphDist")] = 1.0  # far apart, the full radius range is there
+        values[RealScene.index("sphRad")] = 1.0
+        scene.update(values, DT)
+        assert scene.radius() == pytest.approx(RealScene.params[RealScene.index("sphRad")].high)
+    finally:
+        scene.release()
+
+
+@pytest.mark.parametrize("cls", [BarScene, RealScene])
+def test_a_hit_and_the_level_change_the_picture_and_neutral_inputs_do_not(ctx, cls):
+    values = np.full(10, 0.6)
+    plain = fresh(ctx, cls, values)
+    scene = cls(ctx, W, H)
+    try:
+        scene.update(values.astype(np.float32), DT, pulse=0.0, level=1.0)
+        neutral = np.frombuffer(scene.frame(), np.uint8).reshape(H, W, 3)
+        scene.update(values.astype(np.float32), 0.0, pulse=1.0, level=1.0)
+        hit = np.frombuffer(scene.frame(), np.uint8).reshape(H, W, 3)
+        scene.update(values.astype(np.float32), 0.0, pulse=0.0, level=0.0)
+        quiet = np.frombuffer(scene.frame(), np.uint8).reshape(H, W, 3)
+    finally:
+        scene.release()
+    np.testing.assert_array_equal(plain, neutral)  # pulse 0, level 1: the paper's picture
+    assert hit.astype(float).mean() > neutral.mean() + 3  # a hit lights the picture up
+    assert quiet.astype(float).mean() < neutral.mean() - 3  # quiet music looks quiet

@@ -93,3 +93,35 @@ def split_tracks(
     val, test = tracks[:n_val], tracks[n_val : n_val + n_test]
     train = tracks[n_val + n_test :]
     return np.isin(track_ids, train), np.isin(track_ids, val), np.isin(track_ids, test)
+
+
+def folder_corpus(root: str, progress: bool = True, first_id: int = 0) -> PatchSet:
+    """Every audio file under `root`'s style folders, labelled by its folder, as patches."""
+    from pathlib import Path
+
+    from deepviz.extract.audio import load_audio
+    from deepviz.fileio import audio_files, genre_label
+
+    inputs = sorted(str(d) for d in Path(root).iterdir() if d.is_dir())
+    files = audio_files(inputs)
+    names = sorted({genre_label(f, inputs) for f in files})
+    all_patches, labels, ids = [], [], []
+    for k, path in enumerate(
+        tqdm(files, desc=f"reading {root}", unit="track", disable=not progress)
+    ):
+        p, _ = audio_patches(load_audio(path))
+        all_patches.append(p)
+        labels += [names.index(genre_label(path, inputs))] * len(p)
+        ids += [first_id + k] * len(p)
+    return PatchSet(np.concatenate(all_patches).astype(np.float32), np.asarray(labels, np.int64),
+                    np.asarray(ids, np.int64), names, info={"corpus": f"folders:{root}"})  # fmt: skip
+
+
+def join(a: PatchSet, b: PatchSet) -> PatchSet:
+    """Two corpora as one: b's labels follow a's, its track ids are made distinct."""
+    offset = int(a.track_ids.max()) + 1
+    corpus = f"{a.info.get('corpus')}+{b.info.get('corpus')}"
+    return PatchSet(np.concatenate([a.patches, b.patches]),
+                    np.concatenate([a.labels, b.labels + len(a.label_names)]),
+                    np.concatenate([a.track_ids, b.track_ids + offset]),
+                    list(a.label_names) + list(b.label_names), info={"corpus": corpus})  # fmt: skip
