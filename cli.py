@@ -16,7 +16,30 @@ from deepviz.errors import DeepvizError
 
 
 class DeepvizGroup(click.Group):
-    """Prints a DeepvizError as one line and exits 1; `--debug` shows the traceback instead."""
+    """Prints a DeepvizError as one line and exits 1; `--debug` shows the traceback instead.
+    A bad option is one line too (`deepviz: error: --size: …`, exit 2), not click's four."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            where = ""
+            missing = isinstance(exc, click.MissingParameter)
+            if isinstance(exc, click.BadParameter) and exc.param is not None and not missing:
+                where = f"{exc.param.opts[-1] if exc.param.opts else exc.param.name}: "
+            message = exc.message if where else exc.format_message()
+            hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+            click.echo(f"deepviz: error: {where}{message}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"deepviz: error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("deepviz: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
         try:

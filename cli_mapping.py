@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from deepviz.cli_options import options_from, run_options, stderr
+from deepviz.cli_options import debug_option, options_from, run_options, stderr
 from deepviz.errors import DeepvizError
 from deepviz.options import RunOptions
 from deepviz.pipeline import Planner, PlanOptions, fit_files
@@ -90,6 +90,7 @@ def analyze(inputs, output, fma_metadata, compare_mappings, plan: PlanOptions, r
 
 
 @click.command()
+@debug_option
 def scenes():
     """List the scenes and their parameters (ranges, and priority from most to least dynamic)."""
     from deepviz.scenes import SCENES

@@ -111,6 +111,18 @@ def run_options(command: Callable) -> Callable:
     return options_from(RunOptions, "run")(with_debug)
 
 
+def debug_option(command: Callable) -> Callable:
+    """--debug alone, for commands without outputs to protect (scenes, models)."""
+
+    @functools.wraps(command)
+    def with_debug(debug: bool, **kwargs):
+        if debug:
+            click.get_current_context().meta["debug"] = True
+        return command(**kwargs)
+
+    return click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")(with_debug)
+
+
 def stderr(enabled: bool = True) -> Callable[[str], None]:
     """A function printing one line to stderr (or nothing when not `enabled`)."""
     if not enabled:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from deepviz.cli_options import options_from, run_options, stderr
+from deepviz.cli_options import debug_option, options_from, run_options, stderr
 from deepviz.options import RunOptions
 from deepviz.training.options import CorpusOptions, TrainConfig, TrainJob
 
@@ -46,6 +46,7 @@ def train(job: TrainJob, cfg: TrainConfig, corpus: CorpusOptions, run: RunOption
 @click.command()
 @click.argument("files", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of text.")
+@debug_option
 def models(files, as_json):
     """List the built-in model and the given checkpoints: layers, size, training summary."""
     from deepviz.extract.checkpoint import default_checkpoint_path
