@@ -8,7 +8,7 @@ import subprocess
 import numpy as np
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line, probe
+from deepviz.extract.ffmpeg import ffmpeg_exe, file_url, last_error_line, probe
 
 SAMPLE_RATE = 44100
 
@@ -39,7 +39,7 @@ def load_audio(
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
     if start:
         cmd += ["-ss", f"{start:.6f}"]
-    cmd += ["-i", path]
+    cmd += ["-i", file_url(path)]
     if duration is not None:
         cmd += ["-t", f"{duration:.6f}"]
     cmd += ["-map", "0:a:0", "-vn", "-ac", str(channels or 1), "-ar", str(sr)]
@@ -67,7 +67,7 @@ def write_audio(
     """Encode mono float32 `y` to `path` with ffmpeg (format from the extension; extra `args`)."""
     path = os.fspath(path)
     cmd = [ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "f32le", "-ar", str(sr), "-ac", "1"]
-    cmd += ["-i", "pipe:0", "-ac", str(channels), *args, path]
+    cmd += ["-i", "pipe:0", "-ac", str(channels), *args, file_url(path)]
     proc = subprocess.run(cmd, input=np.asarray(y, dtype="<f4").tobytes(), capture_output=True)
     if proc.returncode:
         raise DeepvizError(f"cannot write audio ({last_error_line(proc.stderr.decode())})", path)

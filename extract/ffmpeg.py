@@ -36,10 +36,16 @@ _FPS = re.compile(r"([\d.]+) fps")
 _LAYOUTS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1": 6, "6.1": 7, "7.1": 8}
 
 
+def file_url(path: str | os.PathLike) -> str:
+    """A path as ffmpeg's `file:` URL, so that names like `Intro:Remix.m4a`, `-` or `pipe:0` are
+    read as the files they are, not as protocols or stdin."""
+    return "file:" + os.fspath(path)
+
+
 def probe(path: str | os.PathLike) -> MediaInfo:
     """Read duration and stream facts from `ffmpeg -i`'s report."""
     proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", os.fspath(path)],
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", file_url(path)],
         capture_output=True,
         text=True,
         errors="replace",

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.ffmpeg import ffmpeg_exe, last_error_line
+from deepviz.extract.ffmpeg import ffmpeg_exe, file_url, last_error_line
 from deepviz.fileio import commit, temp_path_for
 
 
@@ -26,12 +26,12 @@ def encode_command(
             cmd += ["-ss", f"{audio_start:.6f}"]
         if audio_duration is not None:
             cmd += ["-t", f"{audio_duration:.6f}"]
-        cmd += ["-i", os.fspath(audio), "-map", "0:v:0", "-map", "1:a:0"]
+        cmd += ["-i", file_url(audio), "-map", "0:v:0", "-map", "1:a:0"]
         cmd += ["-c:a", "aac", "-b:a", audio_bitrate]
     cmd += ["-c:v", codec, "-pix_fmt", "yuv420p"]
     if codec.startswith("lib"):
         cmd += ["-preset", preset, "-crf", str(crf)]
-    return cmd + ["-movflags", "+faststart", "-f", "mp4", str(out)]
+    return cmd + ["-movflags", "+faststart", "-f", "mp4", file_url(out)]
 
 
 class VideoWriter:

@@ -84,3 +84,13 @@ def test_bad_input_names_the_file(tmp_path, make, problem):
     assert problem in str(err.value)
     assert str(path) in str(err.value)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["Intro:Remix.wav", "-", "pipe:0"])
+def test_odd_file_names_are_read_as_files(tmp_path, monkeypatch, music, name):
+    """Relative names that look like ffmpeg protocols or stdin are still the files they name."""
+    encode(music, tmp_path / "plain.wav")
+    (tmp_path / name).write_bytes((tmp_path / "plain.wav").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    y = load_audio(name)
+    assert len(y) == len(music) and np.abs(y - load_audio("plain.wav")).max() == 0
