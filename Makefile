@@ -43,7 +43,7 @@ format: $(DEV)
 
 # Reproduces the embedded default model (≈ 22 min on 2 CPU cores), then its reference fit.
 default-model: music
-	$(VENV)/bin/deepviz train --recipe default -o extract/weights/default.dvz -y
+	$(VENV)/bin/deepviz train --recipe default -o extract/weights/default.dvz --log extract/weights/default.log.json -y
 	$(MAKE) default-fit
 
 # The default look's reference fit, beside the model: 48 synthesized tracks (8 per style, 30 s) and

@@ -31,6 +31,12 @@ def pyplot():
     return plt
 
 
+def _save(plt, fig, path: Path) -> None:
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
 def _errorbars(ax, space: dict, title: str) -> None:
     """Per-component mean ± std: all tracks in black, each genre beside it in its colour."""
     groups = [("all", space["overall"])] + sorted(space["by_genre"].items())
@@ -52,9 +58,7 @@ def _grid(plt, names: list[str], doc: dict, path: Path, cols: int) -> None:
     for ax in axes.ravel()[len(names) :]:
         ax.axis("off")
     axes[0, 0].legend(fontsize=7, loc="best")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def _variance(plt, ratios: list[float], path: Path) -> None:
@@ -62,12 +66,9 @@ def _variance(plt, ratios: list[float], path: Path) -> None:
     k = np.arange(1, len(ratios) + 1)
     ax.bar(k, ratios, color="#6a8caf")
     ax.plot(k, np.cumsum(ratios), "o-", color="black", ms=3, label="cumulative")
-    ax.set_xlabel("PCA component")
-    ax.set_ylabel("share of variance")
+    ax.set(xlabel="PCA component", ylabel="share of variance")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def _heatmaps(plt, heat: list[dict], names: list[str], path: Path) -> None:
@@ -80,9 +81,7 @@ def _heatmaps(plt, heat: list[dict], names: list[str], path: Path) -> None:
         ax.set_title(f"{h['track']} ({h['genre']})", fontsize=8, loc="left")
         ax.tick_params(axis="x", labelsize=7)
     axes[-1, 0].set_xlabel("seconds")
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def _tracks2d(plt, pts: dict, path: Path) -> None:
@@ -91,12 +90,9 @@ def _tracks2d(plt, pts: dict, path: Path) -> None:
     for label in sorted(set(labels)):
         sel = [i for i, lab in enumerate(labels) if lab == label]
         ax.scatter(points[sel, 0], points[sel, 1], s=18, label=label)
-    ax.set_xlabel("PC 1 of the track means")
-    ax.set_ylabel("PC 2")
+    ax.set(xlabel="PC 1 of the track means", ylabel="PC 2")
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    _save(plt, fig, path)
 
 
 def _table_html(rows: list[dict]) -> str:

@@ -106,7 +106,7 @@ def test_separated_styles_score_higher_than_shuffled_labels(styled):
     shuffled = [np.random.default_rng(k).permutation(labels).tolist() for k in range(12)]
     shuffled = [lab for lab in shuffled if groups(lab) != groups(labels)]  # really other groups
     scores = [evaluate(trial, feats, lab, 10.0, 0.0)[0]["silhouette"] for lab in shuffled]
-    assert len(scores) >= 8 and true["silhouette"] > max(scores) and true["silhouette"] > 0.1
+    assert len(scores) >= 8 and true["silhouette"] > max(scores) and true["silhouette"] > 0.05
     assert silhouette(np.zeros((3, 2)), ["a", "a", "a"]) is None  # one label: undefined
 
 
