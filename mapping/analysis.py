@@ -135,6 +135,17 @@ def evaluate(
     return row, curves
 
 
+def round_robin(labels: Sequence[str], most: int) -> list[int]:
+    """Up to `most` track indices, taking each genre in turn (the heatmaps show every genre)."""
+    queues = {g: [i for i, lab in enumerate(labels) if lab == g] for g in sorted(set(labels))}
+    picked: list[int] = []
+    while len(picked) < most and any(queues.values()):
+        for q in queues.values():
+            if q and len(picked) < most:
+                picked.append(q.pop(0))
+    return sorted(picked)
+
+
 def downsample(values: np.ndarray, most: int = 300) -> np.ndarray:
     """Every k-th row, so that at most `most` remain (figures and JSON stay small)."""
     step = max(1, -(-len(values) // most))
@@ -166,9 +177,9 @@ def analysis_doc(
         for n, g, t, c in zip(names, labels, tracks, curves)
     ]  # fmt: skip
     heat = [
-        {"track": os.path.basename(n), "genre": g, "duration": round(t.duration, 3),
-         "values": downsample(c).round(4).tolist()}
-        for n, g, t, c in list(zip(names, labels, tracks, curves))[:8]
+        {"track": os.path.basename(names[i]), "genre": labels[i],
+         "duration": round(tracks[i].duration, 3), "values": downsample(curves[i]).round(4).tolist()}
+        for i in round_robin(labels, 8)
     ]  # fmt: skip
     return {
         "model": tracks[0].model_id,
