@@ -6,7 +6,7 @@ import click
 
 from deepviz.cli_options import options_from, run_options, stderr
 from deepviz.options import RunOptions
-from deepviz.pipeline import PlanOptions, compare_mappings, render_tracks
+from deepviz.pipeline import PlanOptions, render_tracks
 from deepviz.renderer.options import VideoOptions
 
 
@@ -41,24 +41,58 @@ def demo(output, plan: PlanOptions, video: VideoOptions, run: RunOptions):
     render_tracks([str(demo_track())], output, plan, video, run, None, stderr(not run.quiet))
 
 
+def _grid(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        cols, rows = (int(v) for v in value.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not COLSxROWS, e.g. 3x2") from None
+    if not (1 <= cols <= 16 and 1 <= rows <= 16):
+        raise click.BadParameter(f"{value}: 1 to 16 columns and rows")
+    return cols, rows
+
+
 @click.command()
-@click.argument("audio")
-@click.option("-o", "--output", required=True, metavar="FILE.mp4", help="The video to write.")
-@click.option("--mappings", default="deterministic,random,pca,kmeans,kmeans-pca,kmeans-pca:minmax",
-              show_default=True, metavar="SPECS",
-              help="Comma-separated METHOD[:SCALING[:SCALE_BY]], one panel each.")  # fmt: skip
-@options_from(PlanOptions, "plan", exclude=("method", "scaling", "scale_by", "fit_path"),
-              defaults={"scene": "bar"})  # fmt: skip
+@click.argument("audio", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, metavar="FILE.mp4|FILE.png",
+              help="The video, or with --still the picture.")  # fmt: skip
+@click.option("--vary", multiple=True, metavar="KEY=V1,V2,…",
+              help="One panel per value of an option (mapping, scaling, scale-by, clusters, "
+              "model, layer, fit, scene, smoothing, seed, param-order, motion, pulse); several "
+              "--vary make the cross product.")  # fmt: skip
+@click.option("--mappings", default=None, metavar="SPECS",
+              help="Shorthand: comma-separated METHOD[:SCALING[:SCALE_BY]], one panel each "
+              "[default without --vary: deterministic,random,pca,kmeans,kmeans-pca,"
+              "kmeans-pca:minmax].")  # fmt: skip
+@click.option("--grid", default=None, metavar="COLSxROWS", callback=_grid,
+              help="Force the grid [default: the most square, wider than tall].")  # fmt: skip
+@click.option("--no-labels", is_flag=True, help="No label on the panels.")
+@click.option("--show-params", is_flag=True, help="Ten live bars under each panel: its values.")
+@click.option("--still", default=None, type=float, metavar="T",
+              help="Write the frame at second T as a PNG instead of a video.")  # fmt: skip
+@click.option("--audio", "audio_index", default=1, show_default=True, type=click.IntRange(1),
+              help="With several tracks: whose audio (and length) the video has.")  # fmt: skip
+@options_from(PlanOptions, "plan", defaults={"scene": "bar"})
 @options_from(VideoOptions, "video")
 @run_options
-def compare(audio, output, mappings, plan: PlanOptions, video: VideoOptions, run: RunOptions):
-    """Side-by-side video of one track under several mappings, each panel labelled.
+def compare(audio, output, vary, mappings, grid, no_labels, show_params, still, audio_index,
+            plan: PlanOptions, video: VideoOptions, run: RunOptions):  # fmt: skip
+    """Panels side by side in one video (or a still): one track under several options, or
+    several tracks under one shared fit. Features are extracted once per track and model.
 
     \b
-    deepviz compare song.mp3 -o methods.mp4
-    deepviz compare song.mp3 -o scalers.mp4 --mappings pca:standard,pca:minmax --scene real
+    deepviz compare song.mp3 -o cmp.mp4 --vary mapping=deterministic,random,pca,kmeans,kmeans-pca
+    deepviz compare song.mp3 -o cmp.mp4 --vary scaling=standard,minmax --vary scale-by=across,features
+    deepviz compare song.mp3 -o cmp.mp4 --vary scene=bar,real --vary smoothing=0,0.5
+    deepviz compare a.mp3 b.mp3 c.mp3 -o tracks.mp4 --fit reference.json
+    deepviz compare song.mp3 -o grid.png --vary mapping=pca,kmeans --still 12.5
     """
-    compare_mappings(audio, output, mappings, plan, video, run, stderr(not run.quiet), stderr())
+    from deepviz.comparisons import CompareOptions
+    from deepviz.comparisons import compare as run_compare
+
+    opts = CompareOptions(vary, mappings, grid, not no_labels, show_params, still, audio_index)
+    run_compare(audio, output, plan, video, run, opts, stderr(not run.quiet), stderr())
 
 
 COMMANDS = (render, demo, compare)

@@ -88,3 +88,31 @@ class RunOptions:
                              help="Replace the output if it exists.")  # fmt: skip
     quiet: bool = option(False, "-q", "--quiet", flag=True, help="No progress output.")
     debug: bool = option(False, "--debug", flag=True, help="Show full tracebacks on errors.")
+
+
+def coerce(cls: type, name: str, text: str) -> Any:
+    """The value of option field `name` of `cls` written as `text`, checked as the command line
+    checks it (choices, parser, range); a DeepvizError names the option."""
+    fld = next((f for f in dataclasses.fields(cls) if f.name == name), None)
+    if fld is None or "cli" not in fld.metadata:
+        raise DeepvizError(f"{cls.__name__} has no option {name!r}")
+    spec: OptionSpec = fld.metadata["cli"]
+    flag = spec.flags[-1]
+    if spec.choices is not None:
+        choices = spec.choices() if callable(spec.choices) else spec.choices
+        if text not in choices:
+            raise DeepvizError(f"{flag}: {text!r} is not one of {', '.join(choices)}")
+        return text
+    if spec.parse is not None:
+        try:
+            return spec.parse(text)
+        except ValueError as exc:
+            raise DeepvizError(f"{flag}: {exc}") from None
+    kind = spec.kind or type(fld.default)
+    if kind in (int, float):
+        try:
+            number = kind(text)
+        except ValueError:
+            raise DeepvizError(f"{flag}: {text!r} is not a valid {kind.__name__}") from None
+        return check_range(flag, number, spec)
+    return text

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 Say = Callable[[str], None]  # where progress lines and notes go (stderr, or nowhere)
 
 
-def _silent(line: str) -> None:
+def silent(line: str) -> None:
     pass
 
 
@@ -124,7 +124,9 @@ def reference_fit(plan: PlanOptions, note: Say) -> tuple[FittedMapping | None, f
 class Planner:
     """The feature network loaded once, and the plan's mapping: audio paths → `Curves`."""
 
-    def __init__(self, plan: PlanOptions, say: Say = _silent, note: Say = _silent):
+    def __init__(
+        self, plan: PlanOptions, say: Say = silent, note: Say = silent, extractor=None
+    ):  # fmt: skip
         from deepviz.extract.cache import FeatureCache
         from deepviz.extract.extractor import FeatureExtractor
         from deepviz.scenes.registry import get_scene
@@ -135,7 +137,7 @@ class Planner:
         for line in self.mapping.warnings:
             note(f"deepviz: note: {line}")
         self.fitted, self.motion = reference_fit(plan, note)
-        self.extractor = FeatureExtractor(plan.model, device=plan.device, layer=plan.layer)
+        self.extractor = extractor or FeatureExtractor(plan.model, plan.device, plan.layer)
         self.cache = FeatureCache()
 
     def features(self, path: str | os.PathLike) -> TrackFeatures:
@@ -167,13 +169,20 @@ class Planner:
             return self.fitted
         return fit_mapping(features.values, mapping or self.mapping, features.model_id)
 
-    def curves_of(self, features: TrackFeatures, mapping: MappingOptions | None = None) -> Curves:
-        """Per-frame curves of extracted features (with another mapping than the plan's, if given)."""
+    def curves_of(
+        self, features: TrackFeatures, mapping: MappingOptions | None = None,
+        shared: tuple[FittedMapping, float] | None = None,
+    ) -> Curves:  # fmt: skip
+        """Per-frame curves of extracted features: with the plan's mapping, or another `mapping`
+        fitted on them, or a `shared` (fit, motion) such as one fitted on several tracks."""
         from deepviz.mapping.curves import curves_from_features
 
         cls, plan = self.scene_cls, self.plan
-        fitted = self.fit(features, mapping)
-        motion = self.motion if fitted is self.fitted else 0.0
+        if shared is not None:
+            fitted, motion = shared
+        else:
+            fitted = self.fit(features, mapping)
+            motion = self.motion if fitted is self.fitted else 0.0
         return curves_from_features(
             features, fitted, cls.param_names(), cls.priority, plan.fps, plan.smoothing,
             plan.param_order, plan.pulse, motion,
@@ -185,7 +194,7 @@ class Planner:
 
 def fit_files(
     inputs: Iterable[str | os.PathLike], output: str | os.PathLike, plan: PlanOptions,
-    run: RunOptions, say: Say = _silent, note: Say = _silent,
+    run: RunOptions, say: Say = silent, note: Say = silent,
 ) -> FittedMapping:  # fmt: skip
     """`deepviz fit`: the plan's mapping fitted on all segments of the inputs, saved as JSON."""
     import numpy as np
@@ -231,7 +240,7 @@ def single_job(audio: str, output: str | None, overwrite: bool, start: float) ->
 
 def render_tracks(
     inputs: Sequence[str], output: str | None, plan: PlanOptions, video: VideoOptions,
-    run: RunOptions, dump_params: str | None = None, say: Say = _silent, note: Say = _silent,
+    run: RunOptions, dump_params: str | None = None, say: Say = silent, note: Say = silent,
 ) -> None:  # fmt: skip
     """`deepviz render`: one video per input; in a batch a failing file is reported and skipped."""
     from deepviz.mapping.curves import write_curves
@@ -268,31 +277,6 @@ def render_tracks(
         say(f"wrote {out}")
     if failed:
         raise DeepvizError(f"{failed} of {len(jobs)} files failed")
-
-
-def compare_mappings(
-    audio: str, output: str, mappings: str, plan: PlanOptions, video: VideoOptions,
-    run: RunOptions, say: Say = _silent, note: Say = _silent,
-) -> Path:  # fmt: skip
-    """`deepviz compare`: one track under several mappings, a labelled panel each, one extraction."""
-    from deepviz.extract.audio import check_input_file
-    from deepviz.mapping.options import parse_mapping_specs
-    from deepviz.renderer.render import Panel, render_panels
-    from deepviz.scenes import create_context
-
-    check_input_file(audio)
-    out = check_output_path(output, run.overwrite)
-    specs = parse_mapping_specs(mappings, plan.clusters or 10, plan.seed)
-    gl = create_context()
-    planner = Planner(plan, say, note)
-    features = planner.features(audio)
-    panels = [
-        Panel(planner.curves_of(features, options), plan.scene, plan.seed, label)
-        for label, options in specs
-    ]
-    render_panels(panels, audio, out, video, quiet=run.quiet, ctx=gl)
-    say(f"wrote {out}")
-    return out
 
 
 def track_labels(
@@ -333,8 +317,8 @@ def analysis_features(planner: Planner, files, labels, progress: bool):
 
 def analyze_tracks(
     inputs: Sequence[str], output: str, plan: PlanOptions, run: RunOptions,
-    fma_metadata: str | None = None, compare: bool = False, say: Say = _silent,
-    note: Say = _silent,
+    fma_metadata: str | None = None, compare: bool = False, say: Say = silent,
+    note: Say = silent,
 ) -> dict:  # fmt: skip
     """`deepviz analyze`: feature statistics and the mappings' aims, as a report folder."""
     from deepviz.fileio import audio_files

@@ -14,11 +14,6 @@ def grid_shape(n: int) -> tuple[int, int]:
     return cols, math.ceil(n / cols)
 
 
-def panel_size(width: int, height: int, n: int) -> tuple[int, int]:
-    cols, rows = grid_shape(n)
-    return (width // cols) // 2 * 2, (height // rows) // 2 * 2
-
-
 def label_image(text: str, width: int, height: int) -> tuple[np.ndarray, int, int]:
     """A label for a width × height panel: (RGBA image of its box, x, y of the box in the panel)."""
     probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))

@@ -3,6 +3,7 @@ framebuffer, read the frame back once and stream it into the encoder. A plain re
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -10,12 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import moderngl
+import numpy as np
 from tqdm import tqdm
 
 from deepviz.errors import DeepvizError
 from deepviz.mapping.timeline import frame_count
 from deepviz.renderer.encoder import VideoWriter
-from deepviz.renderer.labels import grid_shape, label_image, panel_size
+from deepviz.renderer.labels import grid_shape, label_image
 from deepviz.renderer.options import VideoOptions
 from deepviz.scenes import create_context, get_scene
 from deepviz.scenes.canvas import Canvas
@@ -72,11 +74,14 @@ def encode_frames(
 
 
 class Layout:
-    """Panels in a grid on one canvas: their scenes, viewports and labels."""
+    """Panels in a grid on one canvas: their scenes, viewports, labels and parameter strips."""
 
-    def __init__(self, ctx: moderngl.Context, panels: Sequence[Panel], video: VideoOptions):
-        cols, _ = grid_shape(len(panels))
-        pw, ph = panel_size(video.width, video.height, len(panels))
+    def __init__(
+        self, ctx: moderngl.Context, panels: Sequence[Panel], video: VideoOptions,
+        grid: tuple[int, int] | None = None, show_params: bool = False,
+    ):  # fmt: skip
+        cols, rows = grid or grid_shape(len(panels))
+        pw, ph = (video.width // cols) // 2 * 2, (video.height // rows) // 2 * 2
         self.panels, self.dt = list(panels), 1.0 / panels[0].curves.fps
         self.scenes = []
         try:
@@ -89,22 +94,30 @@ class Layout:
             raise
         corners = [((k % cols) * pw, (k // cols) * ph) for k in range(len(panels))]
         self.viewports = [self.canvas.panel_viewport(x, y, pw, ph) for x, y in corners]
+        strip = max(4, ph // 14)
+        self.strips = [(x, y, pw, strip) for x, y, _, _ in self.viewports] if show_params else []
         for p, (x, y) in zip(panels, corners):
             if p.label:
                 rgba, dx, dy = label_image(p.label, pw, ph)
                 self.canvas.add_overlay(rgba, x + dx, y + dy)
 
+    def _at(self, panel: Panel, i: int) -> int:
+        return min(i, len(panel.curves.values) - 1)  # a shorter track holds its last frame
+
     def update(self, i: int) -> None:
         for scene, panel in zip(self.scenes, self.panels):
-            scene.update(panel.curves.values[i], self.dt if i else 0.0, **panel.curves.extras_at(i))
+            j = self._at(panel, i)
+            scene.update(panel.curves.values[j], self.dt if i else 0.0, **panel.curves.extras_at(j))
 
     def frame(self, i: int) -> bytes:
-        """Frame i: every panel updated and drawn, the labels on top, read back once."""
+        """Frame i: every panel updated and drawn, labels and strips on top, read back once."""
         self.update(i)
         self.canvas.begin()
         for scene, viewport in zip(self.scenes, self.viewports):
             scene.draw(self.canvas.fbo, viewport)
         self.canvas.draw_overlays()
+        for panel, strip in zip(self.panels, self.strips):
+            self.canvas.draw_strip(strip, panel.curves.values[self._at(panel, i)])
         return self.canvas.read()
 
     def release(self) -> None:
@@ -121,20 +134,45 @@ def render_panels(
     video: VideoOptions,
     quiet: bool = False,
     ctx: moderngl.Context | None = None,
+    lead: int = 0,
+    **layout,
 ) -> Path:
-    """Render the panels (all on the same timeline) into `out`, muxed with the audio."""
-    first = panels[0].curves
+    """Render the panels into `out`, muxed with the audio, on the timeline of panel `lead` (whose
+    track the audio is). `layout`: `grid=(cols, rows)`, `show_params=True`."""
+    first = panels[lead].curves
     frames = frame_range(first, video.start, video.duration)
+    with _layout(ctx, panels, video, layout) as lay:
+        for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
+            lay.update(i)
+        return encode_frames(lay.frame, frames, first.fps, audio_path, out, video, quiet)
+
+
+def render_still(
+    panels: Sequence[Panel], t: float, video: VideoOptions, ctx: moderngl.Context | None = None,
+    lead: int = 0, **layout,
+) -> np.ndarray:  # fmt: skip
+    """The frame at second `t` as an (h, w, 3) uint8 image: the state up to t, nothing encoded."""
+    first = panels[lead].curves
+    i = min(int(round(t * first.fps)), len(first.values) - 1)
+    if t < 0 or t > first.duration:
+        raise DeepvizError(f"--still {t:g}s is outside the track ({first.duration:.2f}s)")
+    with _layout(ctx, panels, video, layout) as lay:
+        for k in range(i):
+            lay.update(k)
+        data = lay.frame(i)
+    return np.frombuffer(data, np.uint8).reshape(video.height, video.width, 3)
+
+
+@contextlib.contextmanager
+def _layout(ctx, panels, video, layout):
     own_ctx = ctx is None
     ctx = ctx or create_context()
-    layout = None
+    lay = None
     try:
-        layout = Layout(ctx, panels, video)
-        for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
-            layout.update(i)
-        return encode_frames(layout.frame, frames, first.fps, audio_path, out, video, quiet)
+        lay = Layout(ctx, panels, video, **layout)
+        yield lay
     finally:
-        if layout is not None:
-            layout.release()
+        if lay is not None:
+            lay.release()
         if own_ctx:
             ctx.release()

@@ -9,6 +9,7 @@ from deepviz.scenes.base import Shader, Viewport
 from deepviz.scenes.shaders import ShaderProgram
 
 OVERLAY = Shader("fullscreen.vert.glsl", "overlay.frag.glsl", ("u_image", "u_rect"))
+STRIP = Shader("fullscreen.vert.glsl", "strip.frag.glsl", ("u_values", "u_rect"))
 
 
 class Canvas:
@@ -33,6 +34,8 @@ class Canvas:
         self.overlays: list[tuple[moderngl.Texture, Viewport]] = []
         self._overlay_prog: ShaderProgram | None = None
         self._overlay_vao = None
+        self._strip_prog: ShaderProgram | None = None
+        self._strip_vao = None
 
     def panel_viewport(self, x: int, y_top: int, w: int, h: int) -> Viewport:
         """A region given with its top-left corner in image coordinates → a GL viewport."""
@@ -70,6 +73,24 @@ class Canvas:
         self.ctx.disable(moderngl.BLEND)
         self.fbo.viewport = (0, 0, self.width, self.height)
 
+    def draw_strip(self, viewport: Viewport, values: np.ndarray) -> None:
+        """Ten thin bars with `values` (in [0, 1]) in `viewport`, blended over the frame."""
+        if self._strip_prog is None:
+            self._strip_prog = ShaderProgram.build(self.ctx, "strip", STRIP)
+            self._strip_vao = self.ctx.vertex_array(self._strip_prog.prog, [])
+        self.fbo.use()
+        self.ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        self.ctx.enable(moderngl.BLEND)
+        self.ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        self.fbo.viewport = viewport
+        bars = np.zeros(10, np.float32)
+        bars[: min(10, len(values))] = np.clip(values[:10], 0.0, 1.0)
+        rect = tuple(float(v) for v in viewport)
+        self._strip_prog.set(u_values=bars.tobytes(), u_rect=rect)
+        self._strip_vao.render(moderngl.TRIANGLES, vertices=3)
+        self.ctx.disable(moderngl.BLEND)
+        self.fbo.viewport = (0, 0, self.width, self.height)
+
     def read(self) -> bytes:
         """Resolve (if multisampled) and read the whole frame: RGB24, rows top to bottom."""
         source = self.fbo
@@ -83,9 +104,11 @@ class Canvas:
     def release(self) -> None:
         for tex, _ in self.overlays:
             tex.release()
-        if self._overlay_prog is not None:
-            self._overlay_vao.release()
-            self._overlay_prog.release()
+        for prog, vao in ((self._overlay_prog, self._overlay_vao),
+                          (self._strip_prog, self._strip_vao)):  # fmt: skip
+            if prog is not None:
+                vao.release()
+                prog.release()
         for obj in (self.fbo, self.resolved):
             if obj is not None:
                 obj.release()
