@@ -114,3 +114,26 @@ def test_several_tracks_share_one_fit_and_take_the_chosen_audio(tmp_path, music_
     one = np.asarray(Image.open(tmp_path / "one.png"))
     np.testing.assert_array_equal(both[:, :96], one)  # the first track's panel: the shared fit
     assert np.abs(both[:, 96:].astype(int) - one).mean() > 1  # the other track looks different
+
+
+def test_models_vary_with_one_extraction_per_track_and_model(tmp_path, music_wav):
+    import torch
+
+    from deepviz.extract.checkpoint import Checkpoint, InputScaler, save_checkpoint
+    from deepviz.extract.models import build_model
+
+    torch.manual_seed(0)
+    model = build_model("ae", {"widths": (4, 4, 4, 4), "fc_hidden": 8, "unpool": "nearest"})
+    scaler = InputScaler("minmax", np.full((64, 96), -300, np.float32), np.full((64, 96), 600, np.float32))
+    tiny = tmp_path / "tiny.dvz"
+    save_checkpoint(Checkpoint("ae", model.config.to_dict(), scaler, model.state_dict(),
+                               {"name": "tiny"}), tiny)  # fmt: skip
+    out = tmp_path / "models.png"
+    args = ["compare", str(music_wav), "-o", str(out), "--still", "1", "--vary",
+            f"model=default,{tiny}", "--vary", "mapping=pca,kmeans", "--size", "192x96",
+            "--samples", "1"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("extracting features") <= 2  # 4 panels, 2 networks: once each
+    img = np.asarray(Image.open(out)).astype(int)
+    assert np.abs(img[:48, :96] - img[48:, :96]).mean() > 0.5  # another network, another look
