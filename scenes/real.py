@@ -14,7 +14,18 @@ from deepviz.scenes.registry import register
 SKY_RADIUS = 80.0
 FOV_DEG = 40.0  # field of view across the shorter side of the frame
 NOISE_SIZE = 32  # lattice of the noise texture (handed to noise.glsl as a #define)
-ENV_SIZE = (256, 128)  # equirectangular sky that the balls reflect
+ENV_SIZE = (256, 128)  # equirectangular sky that the balls reflect, for frames ≥ ENV_FULL_HEIGHT
+ENV_FULL_HEIGHT = 540  # smaller panels (a comparison grid) reflect a proportionally smaller sky
+
+
+def env_size(height: int) -> tuple[int, int]:
+    """The reflected sky's size for a frame `height` pixels tall (its detail is never resolved
+    finer than the balls are drawn)."""
+    scale = min(1.0, height / ENV_FULL_HEIGHT)
+    w = max(64, int(round(ENV_SIZE[0] * scale / 16)) * 16)
+    return w, w // 2
+
+
 GL_SAMPLE_ALPHA_TO_COVERAGE = 0x809E
 START_ANGLE = 0.6  # radians: an oblique first view, so the grid never starts lined up
 # Two neighbouring grid directions are at least 35.26° apart: balls at distance d stay apart while
@@ -167,7 +178,8 @@ class RealScene(Scene):
         ctx = self.ctx
         self.noise = ctx.texture3d((NOISE_SIZE,) * 3, 1, lattice.tobytes(), dtype="f4")
         self.noise.repeat_x = self.noise.repeat_y = self.noise.repeat_z = True
-        self.env_tex = ctx.texture(ENV_SIZE, 4, dtype="f2")
+        self.env_size = env_size(self.height)
+        self.env_tex = ctx.texture(self.env_size, 4, dtype="f2")
         self.env_tex.repeat_y = False
         self.layer = ctx.texture(((self.width + 1) // 2, (self.height + 1) // 2), 4)
         self.layer.repeat_x = self.layer.repeat_y = False
@@ -229,7 +241,7 @@ class RealScene(Scene):
         sky = self.raw("skyR", "skyG", "skyB")
         shared = {"u_sky": sky, "u_time": float(self.time)}
         smoke = {**shared, "u_seed": self.seed_offset, "u_noise": 0}
-        self.uniforms("env", **smoke, u_resolution=tuple(float(x) for x in ENV_SIZE))
+        self.uniforms("env", **smoke, u_resolution=tuple(float(x) for x in self.env_size))
         self.uniforms("sky", **smoke, u_viewproj=viewproj.tobytes(), u_skyradius=SKY_RADIUS)
         self.uniforms(
             "disco",

@@ -124,7 +124,9 @@ def test_models_vary_with_one_extraction_per_track_and_model(tmp_path, music_wav
 
     torch.manual_seed(0)
     model = build_model("ae", {"widths": (4, 4, 4, 4), "fc_hidden": 8, "unpool": "nearest"})
-    scaler = InputScaler("minmax", np.full((64, 96), -300, np.float32), np.full((64, 96), 600, np.float32))
+    scaler = InputScaler(
+        "minmax", np.full((64, 96), -300, np.float32), np.full((64, 96), 600, np.float32)
+    )
     tiny = tmp_path / "tiny.dvz"
     save_checkpoint(Checkpoint("ae", model.config.to_dict(), scaler, model.state_dict(),
                                {"name": "tiny"}), tiny)  # fmt: skip

