@@ -139,3 +139,11 @@ def test_models_vary_with_one_extraction_per_track_and_model(tmp_path, music_wav
     assert result.output.count("extracting features") <= 2  # 4 panels, 2 networks: once each
     img = np.asarray(Image.open(out)).astype(int)
     assert np.abs(img[:48, :96] - img[48:, :96]).mean() > 0.5  # another network, another look
+
+
+def test_sixteen_panels_fill_a_4x4_grid(tmp_path, music_wav):
+    img = still(tmp_path, music_wav, "--vary", f"seed={','.join(map(str, range(16)))}",
+                "--no-labels", "--size", "256x128")  # fmt: skip
+    h, w = 128 // 4, 256 // 4
+    cells = [img[r * h : (r + 1) * h, c * w : (c + 1) * w] for r in range(4) for c in range(4)]
+    assert all(cell.max() > 60 for cell in cells)  # every cell holds a picture
