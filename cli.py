@@ -6,6 +6,7 @@ params, scenes), cli_training.py (train, models). Each only declares options and
 
 from __future__ import annotations
 
+import signal
 import sys
 import warnings
 
@@ -13,6 +14,18 @@ import click
 
 from deepviz import __version__
 from deepviz.errors import DeepvizError
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: cleaned up exactly as Ctrl-C is (temporary files removed)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame) -> None:
+    raise Interrupted(signum)
 
 
 class DeepvizGroup(click.Group):
@@ -42,12 +55,15 @@ class DeepvizGroup(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
+        for signum in (signal.SIGTERM, signal.SIGHUP):  # `timeout`, `kill`, a closed terminal
+            signal.signal(signum, _interrupt)
         try:
             return super().invoke(ctx)
         except DeepvizError as exc:
             self._fail(ctx, f"deepviz: error: {exc}", 1)
-        except KeyboardInterrupt:
-            self._fail(ctx, "deepviz: interrupted", 130)
+        except KeyboardInterrupt as exc:
+            code = 128 + exc.signum if isinstance(exc, Interrupted) else 130
+            self._fail(ctx, "deepviz: interrupted", code)
         except OSError as exc:  # a file system refusal we did not foresee: still one line
             where = f"{exc.filename}: " if exc.filename else ""
             self._fail(ctx, f"deepviz: error: {where}{exc.strerror or exc}", 1)

@@ -52,7 +52,7 @@ def params(audio, output, plan: PlanOptions, stats, run: RunOptions):
         raise DeepvizError("unknown curve file type (use .csv or .json)", output)
     curves = Planner(plan, stderr(not run.quiet), stderr()).curves(audio)
     if output:
-        write_curves(curves, output)
+        write_curves(curves, output, replace=run.overwrite)
         if not run.quiet:
             n, k = curves.values.shape
             click.echo(f"wrote {n} frames × {k} parameters → {output}", err=True)

@@ -218,9 +218,10 @@ def compare(
     layout = {"grid": opts.grid, "show_params": opts.show_params, "lead": opts.audio - 1}
     if opts.still is not None:
         image = render_still(panels, opts.still, video, gl, **layout)
-        with atomic_path(out) as tmp:
+        with atomic_path(out, run.overwrite) as tmp:
             Image.fromarray(image).save(tmp, format="PNG")
     else:
-        render_panels(panels, audios[opts.audio - 1], out, video, run.quiet, gl, **layout)
+        render_panels(panels, audios[opts.audio - 1], out, video, run.quiet, gl,
+                      overwrite=run.overwrite, **layout)  # fmt: skip
     say(f"wrote {out}")
     return out

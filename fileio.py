@@ -4,6 +4,7 @@ and the discovery of audio inputs with their output names."""
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,12 +19,34 @@ def _umask() -> int:
     return mask
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def clean_stale_parts(path: Path) -> None:
+    """Remove temporary files for `path` left by a deepviz process that no longer runs (killed
+    with SIGKILL, or a power cut): `.<stem>.<pid>.<random>.part<suffix>`."""
+    folder = path.parent if str(path.parent) else Path(".")
+    for part in folder.glob(f".{glob.escape(path.stem)}.*.part{glob.escape(path.suffix)}"):
+        pid = part.name[len(path.stem) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            part.unlink(missing_ok=True)
+
+
 def temp_path_for(path: str | os.PathLike) -> Path:
-    """A new empty temporary file in `path`'s folder, named after it (hidden, `.part`)."""
+    """A new empty temporary file in `path`'s folder, named after it and this process (hidden,
+    `.part`); stale ones of dead processes are removed first."""
     path = Path(path)
     try:
+        clean_stale_parts(path)
         fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.stem}.",
+            prefix=f".{path.stem}.{os.getpid()}.",
             suffix=f".part{path.suffix}",
             dir=path.parent if str(path.parent) else ".",
         )
@@ -33,19 +56,38 @@ def temp_path_for(path: str | os.PathLike) -> Path:
     return Path(tmp)
 
 
-def commit(tmp: str | os.PathLike, path: str | os.PathLike) -> None:
-    """Give `tmp` the usual permissions (0666 less the umask) and rename it to `path`."""
+def commit(tmp: str | os.PathLike, path: str | os.PathLike, replace: bool = True) -> None:
+    """Give `tmp` the usual permissions (0666 less the umask) and move it to `path`.
+
+    Without `replace`, a file that appeared at `path` meanwhile (another render, another
+    program) is kept and this is an error; with it, only a regular file is ever replaced."""
     os.chmod(tmp, 0o666 & ~_umask())
-    os.replace(tmp, path)
+    path = Path(path)
+    if os.path.lexists(path):
+        if not replace:
+            raise DeepvizError("appeared while deepviz was writing it; kept it (use -y to replace)",
+                               path)  # fmt: skip
+        if not path.is_file() or path.is_symlink():
+            raise DeepvizError("is not a regular file; deepviz replaces only files", path)
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # fails if the name was taken in the meantime: never replaces
+    except FileExistsError:
+        raise DeepvizError("appeared while deepviz was writing it; kept it", path) from None
+    except OSError:  # a file system without hard links
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, replace: bool = True) -> Iterator[Path]:
     """Yield a temporary path to write; on success it becomes `path`, on error it is removed."""
     tmp = temp_path_for(path)
     try:
         yield tmp
-        commit(tmp, path)
+        commit(tmp, path, replace)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -55,6 +97,8 @@ def check_output_path(out: str | os.PathLike, overwrite: bool, what: str = "file
     out = Path(out)
     if out.is_dir():
         raise DeepvizError(f"is a folder; give a name for the {what}", out)
+    if os.path.lexists(out) and (not out.is_file() or out.is_symlink()):
+        raise DeepvizError("is not a regular file; deepviz replaces only files", out)
     if out.exists() and not overwrite:
         raise DeepvizError("already exists (use -y/--overwrite to replace it)", out)
     folder = out.parent if str(out.parent) else Path(".")
@@ -108,10 +152,16 @@ def batch_jobs(
         raise DeepvizError("is a file; with several inputs, -o names a folder", folder)
     folder.mkdir(parents=True, exist_ok=True)
     jobs = [(src, folder / f"{src.stem}{suffix}") for src in audio_files(inputs)]
-    names = [o.name for _, o in jobs]
-    if len(set(names)) < len(names):
-        twice = sorted({n for n in names if names.count(n) > 1})
-        raise DeepvizError(f"two inputs would write the same video: {', '.join(twice)}")
+    by_output: dict[Path, list[Path]] = {}
+    for src, out in jobs:
+        by_output.setdefault(out, []).append(src)
+    for out, sources in by_output.items():
+        if len(sources) > 1:
+            raise DeepvizError(f"{' and '.join(map(str, sources))} would both write {out}")
+    sources = {src.resolve() for src, _ in jobs}
+    for src, out in jobs:
+        if out.resolve() in sources:
+            raise DeepvizError(f"the video of {src} would overwrite an input, {out}")
     return jobs
 
 

@@ -217,7 +217,7 @@ def fit_files(
     features = np.concatenate(chunks)
     groups = np.concatenate([np.full(len(c), k) for k, c in enumerate(chunks)])
     fitted = fit_mapping(features, planner.mapping, planner.extractor.model_id, groups=groups)
-    fitted.save(out)
+    fitted.save(out, run.overwrite)
     say(f"fitted {plan.method} on {len(features)} segments of {len(chunks)} files → {out}")
     return fitted
 
@@ -250,6 +250,8 @@ def render_tracks(
     batch = is_batch(inputs)
     if batch and dump_params:
         raise DeepvizError("--dump-params takes a single input (use `deepviz params` per file)")
+    if dump_params:
+        check_output_path(dump_params, run.overwrite, "curve file")
     jobs = batch_jobs(inputs, output) if batch else [
         single_job(inputs[0], output, run.overwrite, video.start)]  # fmt: skip
     gl = create_context()  # before the slow part: no EGL is an error at once
@@ -263,11 +265,11 @@ def render_tracks(
                     continue
                 check_output_path(out, run.overwrite)
             curves = planner.curves(src)
-            if dump_params:
-                frames = frame_range(curves, video.start, video.duration)
-                write_curves(curves, dump_params, slice(frames.start, frames.stop))
             panel = Panel(curves, plan.scene, plan.seed)
-            render_panels([panel], src, out, video, quiet=run.quiet, ctx=gl)
+            render_panels([panel], src, out, video, run.quiet, gl, overwrite=run.overwrite)
+            if dump_params:  # only once the video is there: a failed render leaves neither
+                frames = frame_range(curves, video.start, video.duration)
+                write_curves(curves, dump_params, slice(frames.start, frames.stop), run.overwrite)
         except DeepvizError as exc:
             if not batch:
                 raise

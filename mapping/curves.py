@@ -81,14 +81,16 @@ def curves_from_features(
     return Curves(values, list(names), fps, features.duration, features, params, extras)
 
 
-def write_curves(curves: Curves, path: str | os.PathLike, frames: slice | None = None) -> None:
+def write_curves(
+    curves: Curves, path: str | os.PathLike, frames: slice | None = None, replace: bool = True
+) -> None:
     """Per-frame values as CSV (`frame,time,<names>`) or JSON, chosen by the file's extension."""
     path = Path(path)
     sl = frames or slice(0, len(curves.values))
     idx = np.arange(len(curves.values))[sl]
     names = [*curves.names, *curves.extras]
     vals = np.column_stack([curves.values, *curves.extras.values()])[sl]
-    with atomic_path(path) as tmp:
+    with atomic_path(path, replace) as tmp:
         if path.suffix.lower() == ".json":
             doc = {
                 "fps": curves.fps,

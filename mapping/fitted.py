@@ -68,11 +68,11 @@ class FittedMapping:
             "pipeline": encode(self.pipeline),
         }
 
-    def save(self, path: str | os.PathLike) -> None:
+    def save(self, path: str | os.PathLike, replace: bool = True) -> None:
         """Write the fit as JSON, atomically."""
         text = json.dumps(self.to_json(), allow_nan=False)
         try:
-            with atomic_path(path) as tmp:
+            with atomic_path(path, replace) as tmp:
                 Path(tmp).write_text(text + "\n", encoding="utf-8")
         except OSError as e:
             raise DeepvizError(f"cannot write the mapping file: {e.strerror}", path) from None

@@ -53,16 +53,22 @@ class VideoWriter:
         preset: str = "medium",
         codec: str = "libx264",
         audio_bitrate: str = "192k",
+        replace: bool = True,
     ):
-        self.out = Path(out)
+        self.out, self.replace = Path(out), replace
         self.tmp = temp_path_for(self.out)
         self.frame_bytes = width * height * 3
         cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
                              crf, preset, codec, audio_bitrate)  # fmt: skip
         self._stderr = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stderr=self._stderr, stdout=subprocess.DEVNULL
-        )
+        try:
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.PIPE, stderr=self._stderr, stdout=subprocess.DEVNULL
+            )
+        except OSError as exc:  # ffmpeg could not start: leave nothing behind
+            self.tmp.unlink(missing_ok=True)
+            self._stderr.close()
+            raise DeepvizError(f"cannot start ffmpeg ({exc.strerror or exc})", self.out) from None
         self.frames = 0
 
     def write(self, frame: bytes) -> None:
@@ -86,7 +92,7 @@ class VideoWriter:
             pass
         if self.proc.wait() != 0:
             raise DeepvizError(f"ffmpeg failed: {self._error()}", self.out)
-        commit(self.tmp, self.out)
+        commit(self.tmp, self.out, self.replace)
         return self.out
 
     def abort(self) -> None:

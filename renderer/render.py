@@ -57,12 +57,14 @@ def encode_frames(
     out: str | os.PathLike,
     video: VideoOptions,
     quiet: bool = False,
+    overwrite: bool = True,
 ) -> Path:
-    """Stream `draw(i)` for each frame i into `out` with that section of the audio; progress bar."""
+    """Stream `draw(i)` for each frame i into `out` with that section of the audio; progress bar.
+    Without `overwrite`, a file that appears at `out` meanwhile is kept (an error)."""
     writer = VideoWriter(
         out, video.width, video.height, fps, audio=audio_path,
         audio_start=frames.start / fps, audio_duration=len(frames) / fps,
-        crf=video.crf, preset=video.preset,
+        crf=video.crf, preset=video.preset, replace=overwrite,
     )  # fmt: skip
     bar = tqdm(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
                disable=quiet, dynamic_ncols=True)  # fmt: skip
@@ -135,6 +137,7 @@ def render_panels(
     quiet: bool = False,
     ctx: moderngl.Context | None = None,
     lead: int = 0,
+    overwrite: bool = True,
     **layout,
 ) -> Path:
     """Render the panels into `out`, muxed with the audio, on the timeline of panel `lead` (whose
@@ -144,7 +147,7 @@ def render_panels(
     with _layout(ctx, panels, video, layout) as lay:
         for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
             lay.update(i)
-        return encode_frames(lay.frame, frames, first.fps, audio_path, out, video, quiet)
+        return encode_frames(lay.frame, frames, first.fps, audio_path, out, video, quiet, overwrite)
 
 
 def render_still(

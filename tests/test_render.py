@@ -271,3 +271,61 @@ def test_start_past_the_end_fails_before_extraction(tmp_path, music_wav):
     )
     assert result.exit_code == 1
     assert "past the end" in result.output and "extracting" not in result.output
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_clean_up_like_ctrl_c(tmp_path, signum):
+    y, _ = synth_track(9, 20.0, "rock")
+    wav = encode(y, tmp_path / "long.wav")
+    out = tmp_path / "v.mp4"
+    stale = tmp_path / ".v.999999.abcd.part.mp4"  # left by a process that was SIGKILLed
+    stale.write_bytes(b"half a video")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deepviz", "render", str(wav), "-o", str(out), "--size", "320x180",
+         "--preset", "ultrafast", "-q"], stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline and not [p for p in tmp_path.iterdir() if p.name.startswith(".")
+                                          and p != stale]:  # fmt: skip
+        time.sleep(0.05)
+    time.sleep(0.5)  # well into the render
+    proc.send_signal(signum)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 128 + signum and "interrupted" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.wav"]  # no part, no stale part
+
+
+def test_output_that_appears_during_a_render_is_kept(tmp_path, music_wav):
+    from deepviz.errors import DeepvizError
+    from deepviz.fileio import atomic_path
+
+    target = tmp_path / "t.csv"
+    with pytest.raises(DeepvizError, match="appeared while"):
+        with atomic_path(target, replace=False) as tmp:
+            tmp.write_text("mine")
+            target.write_text("someone else's")  # another program wins the race
+    assert target.read_text() == "someone else's" and len(list(tmp_path.iterdir())) == 1
+    result = render(music_wav, "-o", "/dev/null", "-y", *SMALL, expect=1)
+    assert "not a regular file" in result.output
+
+
+def test_a_batch_never_overwrites_an_input_and_names_colliding_inputs(tmp_path, music_wav):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for sub in ("a", "b"):
+        (tmp_path / sub / "x.wav").write_bytes(music_wav.read_bytes())
+    result = render(tmp_path / "a", tmp_path / "b", "-o", tmp_path / "out", *SMALL, expect=1)
+    assert "a/x.wav and" in result.output and "b/x.wav would both write" in result.output
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "y.mp4").write_bytes(b"an input video")
+    (tmp_path / "c" / "y.wav").write_bytes(music_wav.read_bytes())
+    result = render(tmp_path / "c", "-o", tmp_path / "c", "-y", *SMALL, expect=1)
+    assert "would" in result.output and (tmp_path / "c" / "y.mp4").read_bytes() == b"an input video"
+
+
+def test_dump_params_is_not_overwritten_without_y(tmp_path, music_wav):
+    dump = tmp_path / "p.csv"
+    dump.write_text("keep me")
+    result = render(music_wav, "-o", tmp_path / "v.mp4", "--dump-params", dump, *SMALL, expect=1)
+    assert "already exists" in result.output and dump.read_text() == "keep me"
+    assert not (tmp_path / "v.mp4").exists()
