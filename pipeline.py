@@ -198,16 +198,16 @@ def fit_files(
 ) -> FittedMapping:  # fmt: skip
     """`deepviz fit`: the plan's mapping fitted on all segments of the inputs, saved as JSON."""
     import numpy as np
-    from tqdm import tqdm
 
     from deepviz.fileio import audio_files
     from deepviz.mapping.fitted import fit_mapping
+    from deepviz.progress import progress_bar
 
     out = check_output_path(output, run.overwrite, "fit")
     files = audio_files(inputs)
     planner = Planner(plan, note=note)
     chunks: list[np.ndarray] = []
-    for path in tqdm(files, desc="extracting", unit="file", disable=run.quiet):
+    for path in progress_bar(files, desc="extracting", unit="file", disable=run.quiet):
         try:
             chunks.append(planner.features(path).values)
         except DeepvizError as exc:
@@ -228,7 +228,11 @@ def single_job(audio: str, output: str | None, overwrite: bool, start: float) ->
     from deepviz.extract.ffmpeg import probe
 
     check_input_file(audio)
-    out = check_output_path(output or Path(audio).with_suffix(".mp4").name, overwrite, "video")
+    name = Path(audio).with_suffix(".mp4").name
+    if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()):  # a folder: put it in
+        Path(output).mkdir(parents=True, exist_ok=True)
+        output = str(Path(output) / name)
+    out = check_output_path(output or name, overwrite, "video")
     if start:  # a probe is cheap; extraction is not
         length = probe(audio).duration
         if length is not None and start >= length:
@@ -256,8 +260,10 @@ def render_tracks(
         single_job(inputs[0], output, run.overwrite, video.start)]  # fmt: skip
     gl = create_context()  # before the slow part: no EGL is an error at once
     planner = Planner(plan, say, note)
-    failed = 0
-    for src, out in jobs:
+    failed: list[str] = []
+    for k, (src, out) in enumerate(jobs, 1):
+        if batch:
+            say(f"[{k}/{len(jobs)}] {src}")
         try:
             if batch:
                 if out.exists() and not run.overwrite:
@@ -273,12 +279,12 @@ def render_tracks(
         except DeepvizError as exc:
             if not batch:
                 raise
-            failed += 1
+            failed.append(str(src))
             note(f"deepviz: error: {exc}")
             continue
         say(f"wrote {out}")
     if failed:
-        raise DeepvizError(f"{failed} of {len(jobs)} files failed")
+        raise DeepvizError(f"{len(failed)} of {len(jobs)} files failed: {', '.join(failed)}")
 
 
 def track_labels(
@@ -297,10 +303,10 @@ def track_labels(
 
 def analysis_features(planner: Planner, files, labels, progress: bool):
     """(features, labels, file names) of the tracks that decode, and the skipped ones."""
-    from tqdm import tqdm
+    from deepviz.progress import progress_bar
 
     tracks, kept, names, skipped = [], [], [], []
-    for path, label in zip(tqdm(files, desc="extracting", unit="file", disable=not progress),
+    for path, label in zip(progress_bar(files, desc="extracting", unit="file", disable=not progress),
                            labels):  # fmt: skip
         if label is None:
             skipped.append({"file": str(path), "error": "no genre_top in FMA's tracks.csv"})

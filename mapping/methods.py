@@ -169,11 +169,6 @@ def build_mapping(options: MappingOptions, n_params: int = 10) -> Pipeline:
     elif method == "contrast":
         steps = [("minmax", MinMaxScaler()), ("contrast", TrackContrast(n_params))]
     else:
-        if method == "kmeans" and options.n_clusters != n_params:
-            raise DeepvizError(
-                f"--mapping kmeans drives one parameter per cluster, so it needs --clusters "
-                f"{n_params}, got {options.n_clusters}; use --mapping kmeans-pca for other counts"
-            )
         kmeans = KMeansSimilarity(options.n_clusters, random_state=seed)
         steps = [("minmax", MinMaxScaler()), ("kmeans", kmeans)]
         if method == "kmeans-pca":

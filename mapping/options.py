@@ -52,6 +52,11 @@ class MappingOptions:
                 raise DeepvizError(f"{name} must be an integer, got {value!r}")
         if self.n_clusters < 1:
             raise DeepvizError(f"the number of clusters must be at least 1, got {self.n_clusters}")
+        if self.method == "kmeans" and self.n_clusters != 10:  # before any work, not after it
+            raise DeepvizError(
+                f"--mapping kmeans drives one parameter per cluster, so it needs --clusters 10, got "
+                f"{self.n_clusters}; use --mapping kmeans-pca for other counts"
+            )
         if not 0 <= self.seed < 2**32:
             raise DeepvizError(f"the seed must be in [0, 2**32), got {self.seed}")
 

@@ -5,11 +5,23 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
 from deepviz.errors import DeepvizError
 from deepviz.extract.ffmpeg import ffmpeg_exe, file_url, last_error_line
 from deepviz.fileio import commit, temp_path_for
+
+NTSC = (Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001))
+
+
+def fps_rational(fps: float) -> str:
+    """ffmpeg's frame rate: 29.97 → 30000/1001 (NTSC), 30 → 30/1, 12.5 → 25/2."""
+    for rate in NTSC:
+        if abs(fps - float(rate)) < 0.005:
+            return f"{rate.numerator}/{rate.denominator}"
+    rate = Fraction(fps).limit_denominator(1001)
+    return f"{rate.numerator}/{rate.denominator}"
 
 
 def encode_command(
@@ -19,7 +31,16 @@ def encode_command(
 ) -> list[str]:  # fmt: skip
     """ffmpeg's arguments: raw RGB frames on stdin (+ a section of the audio) → an MP4 at `out`."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
-    cmd += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}", "-r", f"{fps:g}"]
+    cmd += [
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-s",
+        f"{width}x{height}",
+        "-r",
+        fps_rational(fps),
+    ]
     cmd += ["-i", "pipe:0"]
     if audio is not None:
         if audio_start:

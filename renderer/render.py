@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import moderngl
 import numpy as np
-from tqdm import tqdm
 
 from deepviz.errors import DeepvizError
 from deepviz.mapping.timeline import frame_count
+from deepviz.progress import progress_bar
 from deepviz.renderer.encoder import VideoWriter
 from deepviz.renderer.labels import grid_shape, label_image
 from deepviz.renderer.options import VideoOptions
@@ -66,8 +66,8 @@ def encode_frames(
         audio_start=frames.start / fps, audio_duration=len(frames) / fps,
         crf=video.crf, preset=video.preset, replace=overwrite,
     )  # fmt: skip
-    bar = tqdm(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
-               disable=quiet, dynamic_ncols=True)  # fmt: skip
+    bar = progress_bar(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
+               disable=quiet)  # fmt: skip
     with writer, bar:
         for i in frames:
             writer.write(draw(i))

@@ -37,3 +37,20 @@ def test_option_errors_are_one_line(args, named):
 def test_every_command_takes_debug(command):
     result = deepviz(command, "--debug", "--help")
     assert result.returncode == 0 and "--debug" in result.stdout
+
+
+def test_progress_in_a_log_is_a_few_plain_lines(tmp_path):
+    from conftest import encode
+
+    from deepviz.extract.synth import synth_track
+
+    wav = encode(synth_track(4, 12.0, "rock")[0], tmp_path / "song.wav")
+    result = deepviz("render", str(wav), "-o", str(tmp_path / "v.mp4"), "--size", "320x180",
+                     "--preset", "ultrafast")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "\r" not in result.stderr  # stderr is a pipe here: no bar redraws
+    lines = result.stderr.strip().splitlines()
+    assert 3 <= len(lines) <= 15, lines
+    assert any("rendering v.mp4:" in ln and "360/360 frames" in ln for ln in lines)
+    quiet = deepviz("render", str(wav), "-o", str(tmp_path / "q.mp4"), "--size", "64x48", "-q")
+    assert quiet.returncode == 0 and quiet.stderr == ""

@@ -139,7 +139,7 @@ def test_bad_input_one_line_error_and_no_output(tmp_path, make_input, problem):
     "target, problem",
     [
         (lambda d: d / "missing-folder" / "o.mp4", "output folder does not exist"),
-        (lambda d: d, "is a folder"),
+        # (an existing folder is no longer an error: the video goes into it, see below)
         (lambda d: "/proc/deepviz-test.mp4", "/proc/deepviz-test.mp4: cannot write"),
     ],
 )
@@ -329,3 +329,29 @@ def test_dump_params_is_not_overwritten_without_y(tmp_path, music_wav):
     result = render(music_wav, "-o", tmp_path / "v.mp4", "--dump-params", dump, *SMALL, expect=1)
     assert "already exists" in result.output and dump.read_text() == "keep me"
     assert not (tmp_path / "v.mp4").exists()
+
+
+def test_output_folder_with_one_input_gets_the_named_video(tmp_path, music_wav):
+    render(music_wav, "-o", f"{tmp_path / 'new'}/", *SMALL)
+    assert (tmp_path / "new" / "music.mp4").is_file()
+    (tmp_path / "old").mkdir()
+    render(music_wav, "-o", tmp_path / "old", *SMALL)
+    assert (tmp_path / "old" / "music.mp4").is_file()
+
+
+def test_ntsc_rates_are_exact_rationals(tmp_path, music_wav):
+    from deepviz.extract.ffmpeg import ffmpeg_exe
+    from deepviz.renderer.encoder import fps_rational
+
+    assert [fps_rational(f) for f in (29.97, 23.976, 59.94, 30, 12.5)] == [
+        "30000/1001", "24000/1001", "60000/1001", "30/1", "25/2"]  # fmt: skip
+    out = tmp_path / "ntsc.mp4"
+    render(music_wav, "-o", out, *SMALL, "--fps", "29.97")
+    report = subprocess.run([ffmpeg_exe(), "-i", str(out)], capture_output=True, text=True).stderr
+    assert "29.97 fps" in report and "30k tbn" in report  # 30000/1001, not 2997/100
+
+
+def test_kmeans_with_other_cluster_counts_is_refused_before_extraction(tmp_path, music_wav):
+    result = render(music_wav, "-o", tmp_path / "k.mp4", "--mapping", "kmeans", "--clusters", "5",
+                    *SMALL[:-1], expect=1)  # fmt: skip
+    assert "--clusters 10" in result.output and "extracting" not in result.output

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm import tqdm
 
 from deepviz.extract.features import audio_patches
 from deepviz.extract.synth import STYLES, synth_track
+from deepviz.progress import progress_bar
 
 
 class PatchRows:
@@ -65,7 +65,7 @@ def synth_corpus(
 ) -> PatchSet:
     """`n_tracks` synthesized tracks, styles in turn, each cut into 0.96 s patches."""
     all_patches, labels, ids = [], [], []
-    for i in tqdm(range(n_tracks), desc="synthesizing", unit="track", disable=not progress):
+    for i in progress_bar(range(n_tracks), desc="synthesizing", unit="track", disable=not progress):
         style = STYLES[i % len(STYLES)]
         y, _ = synth_track(seed * 100_003 + i, duration, style)
         p, _ = audio_patches(y)
@@ -107,7 +107,7 @@ def folder_corpus(root: str, progress: bool = True, first_id: int = 0) -> PatchS
     names = sorted({genre_label(f, inputs) for f in files})
     all_patches, labels, ids = [], [], []
     for k, path in enumerate(
-        tqdm(files, desc=f"reading {root}", unit="track", disable=not progress)
+        progress_bar(files, desc=f"reading {root}", unit="track", disable=not progress)
     ):
         p, _ = audio_patches(load_audio(path))
         all_patches.append(p)

@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 from deepviz.errors import DeepvizError
 from deepviz.extract.audio import load_audio
 from deepviz.extract.checkpoint import preprocessing_config
 from deepviz.extract.features import N_MFCC, SEGMENT_FRAMES, audio_patches
+from deepviz.progress import progress_bar
 from deepviz.training.corpus import PatchRows, PatchSet
 
 SUBSETS = ("small", "medium", "large")
@@ -241,7 +241,9 @@ def preprocess(
         return missing
     with store.writing() as add, ThreadPoolExecutor(max(1, jobs)) as pool:
         futures = {pool.submit(_decode, path): (tid, size) for tid, path, size in todo}
-        bar = tqdm(total=len(futures), desc="decoding FMA", unit="track", disable=not progress)
+        bar = progress_bar(
+            total=len(futures), desc="decoding FMA", unit="track", disable=not progress
+        )
         try:
             for fut in as_completed(futures):
                 tid, size = futures[fut]

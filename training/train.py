@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import os
+import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -18,13 +19,13 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tqdm import tqdm
 
 from deepviz.errors import DeepvizError
 from deepviz.extract.checkpoint import Checkpoint, InputScaler, load_checkpoint, save_checkpoint
 from deepviz.extract.extractor import resolve_device
 from deepviz.extract.models.registry import build_model, feature_layers, get_arch
 from deepviz.fileio import atomic_path
+from deepviz.progress import progress_bar
 from deepviz.training.corpus import PatchSet
 from deepviz.training.options import TrainConfig
 from deepviz.training.resume import TrainState, check_same_run, load_state, resume_path, save_state
@@ -200,7 +201,7 @@ class TrainingRun:
             "epochs": self.history,
         }
 
-    def epoch(self, epoch: int, bar: tqdm) -> dict:
+    def epoch(self, epoch: int, bar) -> dict:
         """Train one epoch over the shuffled training rows, then evaluate: the log entry."""
         cfg, data, classifier = self.cfg, self.data, is_classifier(self.cfg.arch)
         self.model.train()
@@ -284,10 +285,11 @@ class TrainingRun:
 
 def _warn_collapse(entry: dict) -> None:
     if entry.get("val_code_std", 1.0) < COLLAPSED_CODE_STD:
-        tqdm.write(
+        print(
             f"deepviz: warning: epoch {entry['epoch']}: the 10-d code hardly varies across patches "
             f"(std {entry['val_code_std']:.2g}); features would be constant — try a lower --lr or "
-            "--unpool nearest"
+            "--unpool nearest",
+            file=sys.stderr,
         )
 
 
@@ -313,7 +315,7 @@ def train(
     log = run.log(resumed=resume is not None)
     n_batches = -(-len(run.train_rows) // cfg.batch_size)
     total = max(0, cfg.epochs - run.start) * n_batches
-    bar = tqdm(total=total, desc=f"training {cfg.arch}", unit="batch", disable=not progress)
+    bar = progress_bar(total=total, desc=f"training {cfg.arch}", unit="batch", disable=not progress)
     for epoch in range(run.start, cfg.epochs):
         entry = run.epoch(epoch, bar)
         if progress:

@@ -1,0 +1,72 @@
+"""Progress for long work: tqdm's bar on a terminal, a plain line every few seconds in a log.
+
+A log (stderr not a terminal: CI, `2> file`, a pipe) gets lines like
+`rendering song.mp4: 450/900 frames (50 %), 24.1 frames/s, ETA 0:19`, not hundreds of carriage
+returns. `--quiet` gives nothing at all.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator
+
+LOG_EVERY = 5.0  # seconds between two lines in a log
+
+
+class LineProgress:
+    """tqdm's small API (update, set_postfix, close, iteration, with) printing plain lines."""
+
+    def __init__(self, iterable=None, total=None, desc="", unit="it", every=LOG_EVERY, **_):
+        self.iterable = iterable
+        self.total = total if total is not None else (len(iterable) if iterable is not None else 0)
+        self.desc, self.unit, self.every = desc, unit, every
+        self.n, self.start = 0, time.monotonic()
+        self.last = self.start
+
+    def line(self) -> str:
+        elapsed = max(time.monotonic() - self.start, 1e-9)
+        rate = self.n / elapsed
+        done = f"{self.n}/{self.total} {self.unit}s" if self.total else f"{self.n} {self.unit}s"
+        pct = f" ({100 * self.n / self.total:.0f} %)" if self.total else ""
+        eta = ""
+        if self.total and rate > 0 and self.n < self.total:
+            minutes, seconds = divmod(int((self.total - self.n) / rate), 60)
+            eta = f", ETA {minutes}:{seconds:02d}"
+        return f"{self.desc}: {done}{pct}, {rate:.1f} {self.unit}s/s{eta}"
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last = now
+            print(self.line(), file=sys.stderr, flush=True)
+
+    def set_postfix(self, *args, **kwargs) -> None:
+        pass
+
+    def close(self) -> None:
+        if self.n:
+            print(self.line(), file=sys.stderr, flush=True)
+            self.n = 0
+
+    def __iter__(self) -> Iterator:
+        for item in self.iterable:
+            yield item
+            self.update(1)
+        self.close()
+
+    def __enter__(self) -> LineProgress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def progress_bar(iterable: Iterable | None = None, *, disable: bool = False, **kwargs):
+    """tqdm on a terminal, LineProgress in a log, nothing when `disable` (--quiet)."""
+    from tqdm import tqdm
+
+    if disable or sys.stderr.isatty():
+        return tqdm(iterable, disable=disable, dynamic_ncols=True, **kwargs)
+    return LineProgress(iterable, **kwargs)
