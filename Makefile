@@ -41,7 +41,7 @@ format: $(DEV)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Reproduces the embedded default model (≈ 22 min on 2 CPU cores), then its reference fit.
+# Reproduces the embedded default model (≈ 15 min on 2 CPU cores), then its reference fit.
 default-model: music
 	$(VENV)/bin/deepviz train --recipe default -o extract/weights/default.dvz --log extract/weights/default.log.json -y
 	$(MAKE) default-fit
