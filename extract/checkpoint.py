@@ -17,7 +17,13 @@ from torch import nn
 
 from deepviz.errors import DeepvizError
 from deepviz.extract import features as F
-from deepviz.extract.models.registry import ARCHITECTURES, build_model, feature_layers
+from deepviz.extract.models.registry import (
+    ARCHITECTURES,
+    INPUT_SHAPE,
+    MAX_PARAMETERS,
+    build_model,
+    feature_layers,
+)
 from deepviz.fileio import atomic_path
 
 FORMAT = "deepviz-checkpoint"
@@ -137,22 +143,36 @@ class Checkpoint:
             )
         return layer
 
-    def build_model(self) -> nn.Module:
+    def check_shapes(self) -> None:
+        """The config's network, built on the meta device (nothing allocated), must have exactly
+        the file's tensors: a config asking for more than the file holds never allocates it."""
         path = self.meta.get("path")
-        model = build_model(self.arch, self.model_config, path)
-        try:
-            missing, unexpected = model.load_state_dict(self.state_dict, strict=False)
-        except RuntimeError as exc:  # tensors of another shape
-            n = str(exc).count("size mismatch")
-            raise DeepvizError(
-                f"weights do not fit architecture {self.arch} ({n} tensors of another shape)", path
-            ) from None
+        with torch.device("meta"):
+            skeleton = build_model(self.arch, self.model_config, path)
+        want = {k: tuple(v.shape) for k, v in skeleton.state_dict().items()}
+        size = sum(int(np.prod(s)) for s in want.values())
+        if size > MAX_PARAMETERS:
+            raise DeepvizError(f"the config asks for {size:,} parameters (at most "
+                               f"{MAX_PARAMETERS:,})", path)  # fmt: skip
+        have = {k: tuple(v.shape) for k, v in self.state_dict.items()}
+        missing, unexpected = want.keys() - have.keys(), have.keys() - want.keys()
         if missing or unexpected:
             raise DeepvizError(
                 f"weights do not fit architecture {self.arch} "
                 f"(missing {len(missing)}, unexpected {len(unexpected)} tensors)",
                 path,
             )
+        other = [k for k in want if want[k] != have[k]]
+        if other:
+            raise DeepvizError(
+                f"weights do not fit architecture {self.arch} ({len(other)} tensors of another "
+                "shape)", path,
+            )  # fmt: skip
+
+    def build_model(self) -> nn.Module:
+        self.check_shapes()
+        model = build_model(self.arch, self.model_config, self.meta.get("path"))
+        model.load_state_dict(self.state_dict, strict=True)
         return model.eval()
 
     def config_json(self) -> dict:
@@ -196,28 +216,83 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
         raise DeepvizError(
             f"not a deepviz checkpoint (a .dvz safetensors file is expected; {_short(exc)})", path
         ) from None
+    config = _config(header, path)
+    scaler = _scaler(config, tensors, path)
+    bad = [k for k, v in tensors.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad:
+        raise DeepvizError(f"{len(bad)} weight tensors hold NaN or infinity (e.g. {bad[0]})", path)
+    state = {k.removeprefix("model."): v for k, v in tensors.items()}
+    return Checkpoint(
+        config["arch"], config["model"], scaler, state, {**config["meta"], "path": path}
+    )
+
+
+def _config(header: dict, path: str) -> dict:
+    """The JSON config, every field checked for type and range before anything is built."""
     try:
         config = json.loads(header["deepviz"])
-        assert config.get("format") == FORMAT
-    except Exception:
+    except (KeyError, TypeError, ValueError, RecursionError):
         raise DeepvizError("safetensors file without a deepviz config", path) from None
-    if config.get("format_version", 0) > FORMAT_VERSION:
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise DeepvizError("safetensors file without a deepviz config", path)
+    version = config.get("format_version", 0)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise DeepvizError(f"format_version must be an integer, got {version!r}", path)
+    if version > FORMAT_VERSION:
         raise DeepvizError("checkpoint written by a newer deepviz", path)
     if config.get("preprocessing") != preprocessing_config():
         raise DeepvizError("checkpoint uses different audio preprocessing", path)
-    try:
-        scaler = InputScaler(
-            config["input_scaling"],
-            tensors.pop("scaler.offset").numpy(),
-            tensors.pop("scaler.scale").numpy(),
+    arch = config.get("arch")
+    if (
+        not isinstance(arch, str)
+        or arch not in ARCHITECTURES
+        or not isinstance(config.get("model"), dict)
+    ):
+        raise DeepvizError(f"unknown architecture {config.get('arch')!r} in checkpoint", path)
+    config["meta"] = _meta(config.get("meta", {}), path)
+    return config
+
+
+def _meta(meta: object, path: str) -> dict:
+    """The meta fields deepviz reads: a dict with a str name, str/None default_layer, layers
+    {str: positive int}, genres [str]."""
+    if not isinstance(meta, dict):
+        raise DeepvizError(
+            f"the checkpoint's meta must be an object, got {type(meta).__name__}", path
         )
+    checks = {
+        "name": lambda v: isinstance(v, str),
+        "default_layer": lambda v: v is None or isinstance(v, str),
+        "layers": lambda v: isinstance(v, dict) and all(
+            isinstance(k, str) and type(n) is int and 0 < n <= 1 << 20 for k, n in v.items()),
+        "genres": lambda v: isinstance(v, list) and all(isinstance(g, str) for g in v),
+        "trained": lambda v: isinstance(v, dict),
+    }  # fmt: skip
+    for key, ok in checks.items():
+        if key in meta and not ok(meta[key]):
+            raise DeepvizError(f"the checkpoint's meta field {key!r} is malformed", path)
+    return meta
+
+
+def _scaler(config: dict, tensors: dict, path: str) -> InputScaler:
+    """The input scaler: its kind, and two finite 64×96 arrays (a positive scale)."""
+    kind = config.get("input_scaling")
+    if kind not in ("minmax", "standard"):
+        raise DeepvizError(f"unknown input_scaling {kind!r} (minmax or standard)", path)
+    try:
+        offset, scale = tensors.pop("scaler.offset"), tensors.pop("scaler.scale")
     except KeyError:
         raise DeepvizError("checkpoint lacks its input scaler", path) from None
-    if config.get("arch") not in ARCHITECTURES or not isinstance(config.get("model"), dict):
-        raise DeepvizError(f"unknown architecture {config.get('arch')!r} in checkpoint", path)
-    state = {k.removeprefix("model."): v for k, v in tensors.items()}
-    meta = dict(config.get("meta", {}), path=path)
-    return Checkpoint(config["arch"], config["model"], scaler, state, meta)
+    for t in (offset, scale):
+        if (
+            tuple(t.shape) != INPUT_SHAPE
+            or not t.is_floating_point()
+            or not torch.isfinite(t).all()
+        ):
+            raise DeepvizError(f"the input scaler must be two finite {INPUT_SHAPE} arrays", path)
+    if not (scale > 0).all():
+        raise DeepvizError("the input scaler's scale must be positive", path)
+    return InputScaler(kind, offset.numpy(), scale.numpy())
 
 
 def default_checkpoint_path() -> Path:

@@ -17,6 +17,7 @@ from deepviz.mapping.options import MappingOptions
 from deepviz.mapping.serialize import decode, encode
 
 FORMAT, VERSION = "deepviz-mapping", 1
+MAX_FIT_BYTES = 64 << 20  # a fit for 6144-d features is a few MiB
 
 
 def check_features(features: np.ndarray, feature_dim: int | None = None) -> np.ndarray:
@@ -92,19 +93,53 @@ def fit_mapping(
     return FittedMapping(pipeline, options, str(model_id), X.shape[1], n_params)
 
 
-def _structure(pipeline: Pipeline) -> list[tuple[str, str]]:
-    return [(name, type(step).__name__) for name, step in pipeline.steps]
+def _structure(pipeline: Pipeline) -> list[tuple[str, str, dict]]:
+    """Each step's name, class and plain parameters (what it would allocate is decided by them)."""
+    return [
+        (name, type(step).__name__,
+         {k: v for k, v in step.get_params(deep=False).items() if not hasattr(v, "fit")})
+        for name, step in pipeline.steps
+    ]  # fmt: skip
+
+
+def _decode_fit(data: dict) -> FittedMapping:
+    """The fit, its every size and value checked before it is used on features."""
+    if not isinstance(data["options"], dict):
+        raise ValueError("options must be an object")
+    options = MappingOptions(**data["options"])
+    n_params = data["n_params"]
+    dim = data["feature_dim"]
+    for name, value, high in (("n_params", n_params, 64), ("feature_dim", dim, 1 << 17)):
+        if type(value) is not int or not 1 <= value <= high:
+            raise ValueError(f"{name} must be a whole number in 1..{high}, got {value!r}")
+    pipeline = decode(data["pipeline"])
+    if not isinstance(pipeline, Pipeline) or _structure(pipeline) != _structure(
+        build_mapping(options, n_params)
+    ):
+        raise ValueError("the pipeline does not match the options")
+    fitted = FittedMapping(pipeline, options, str(data["model_id"]), dim, n_params)
+    rng = np.random.default_rng(0)
+    probe = fitted.pipeline.transform(
+        rng.normal(size=(3, dim))
+    )  # a tried-out fit, not a trusted one
+    if probe.shape != (3, n_params) or not np.isfinite(probe).all():
+        raise ValueError("the fitted pipeline does not give finite values of the right shape")
+    return fitted
 
 
 def load_mapping(path: str | os.PathLike) -> FittedMapping:
     """Read a mapping written by `FittedMapping.save`; anything else → DeepvizError, unexecuted."""
     try:
+        if Path(path).stat().st_size > MAX_FIT_BYTES:
+            raise DeepvizError(
+                f"too large for a mapping file (over {MAX_FIT_BYTES >> 20} MiB)", path
+            )
         data = json.loads(Path(path).read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise DeepvizError("no such mapping file", path) from None
     except OSError as e:
         raise DeepvizError(f"cannot read the mapping file: {e.strerror}", path) from None
-    except ValueError:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise DeepvizError(
             "not a deepviz mapping file (expected JSON from `deepviz fit`)", path
         ) from None
@@ -113,19 +148,10 @@ def load_mapping(path: str | os.PathLike) -> FittedMapping:
     if data.get("version") != VERSION:
         raise DeepvizError(f"unsupported mapping file version {data.get('version')!r}", path)
     try:
-        options = MappingOptions(**data["options"])
-        n_params = int(data["n_params"])
-        pipeline = decode(data["pipeline"])
-        if not isinstance(pipeline, Pipeline) or _structure(pipeline) != _structure(
-            build_mapping(options, n_params)
-        ):
-            raise ValueError("the pipeline does not match the options")
-        fitted = FittedMapping(
-            pipeline, options, str(data["model_id"]), int(data["feature_dim"]), n_params
-        )
+        fitted = _decode_fit(data)
     except DeepvizError as e:
         raise DeepvizError(f"corrupt mapping file: {e.problem}", path) from None
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as e:
         raise DeepvizError(f"corrupt mapping file: {e}", path) from None
     fitted.path = os.fspath(path)
     return fitted

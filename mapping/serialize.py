@@ -74,7 +74,12 @@ def decode(value: Any) -> Any:
     if isinstance(value, dict) and "array" in value:
         if value["dtype"] not in DTYPES:
             raise ValueError(f"unknown dtype {value['dtype']!r}")
-        return np.asarray(value["array"], dtype=value["dtype"]).reshape(value["shape"])
+        array = np.asarray(value["array"], dtype=value["dtype"]).reshape(value["shape"])
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
+            raise ValueError("an array holds NaN or infinity")
+        return array
+    if isinstance(value, float) and not np.isfinite(value):
+        raise ValueError(f"a value is {value}")
     if isinstance(value, dict) and "tuple" in value:
         return tuple(decode(v) for v in value["tuple"])
     if value is None or isinstance(value, (bool, int, float, str)):

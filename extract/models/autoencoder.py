@@ -9,13 +9,14 @@ SKIP adds each encoder conv's output (post-ReLU, pre-pool) into the matching dec
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from deepviz.extract.models.registry import list_models
+from deepviz.extract.models.registry import check_input_shape, list_models, whole
 
 AE_VARIANTS = list_models("autoencoder")
 
@@ -36,8 +37,14 @@ class AEConfig:
     def __post_init__(self) -> None:
         if self.variant not in AE_VARIANTS:
             raise ValueError(f"unknown autoencoder variant {self.variant!r}; one of {AE_VARIANTS}")
-        self.widths = tuple(int(w) for w in self.widths)
-        self.input_shape = tuple(int(s) for s in self.input_shape)
+        if not isinstance(self.widths, (list, tuple)) or not 1 <= len(self.widths) <= 5:
+            raise ValueError(f"widths must be a list of 1 to 5 block widths, got {self.widths!r}")
+        self.widths = tuple(whole("widths", w, 1, 1024) for w in self.widths)
+        self.fc_hidden = whole("fc_hidden", self.fc_hidden, 1, 65536)
+        self.code_size = whole("code_size", self.code_size, 1, 1024)
+        self.input_shape = check_input_shape(self.input_shape)
+        if self.tied is not None and not isinstance(self.tied, bool):
+            raise ValueError(f"tied must be true, false or null, got {self.tied!r}")
         if self.tied is None:
             self.tied = self.variant != "ae"
         if self.unpool not in ("indices", "nearest"):
@@ -115,7 +122,7 @@ class ConvAutoencoder(nn.Module):
         self.config = cfg = config or AEConfig()
         chans = (1, *cfg.widths)
         self.encoder = nn.ModuleList(EncoderBlock(a, b) for a, b in zip(chans[:-1], chans[1:]))
-        flat = int(torch.tensor(cfg.bottom_shape).prod())
+        flat = math.prod(cfg.bottom_shape)
         self.fc1 = nn.Linear(flat, cfg.fc_hidden)
         self.fc2 = nn.Linear(cfg.fc_hidden, cfg.code_size)
         if cfg.tied:

@@ -24,7 +24,7 @@ import torchvision
 from torch import nn
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.models.registry import ARCHITECTURES, list_models
+from deepviz.extract.models.registry import ARCHITECTURES, check_input_shape, list_models, whole
 
 CLASSIFIER_ARCHS = list_models("classifier")
 
@@ -45,10 +45,15 @@ class ClassifierConfig:
     def __post_init__(self) -> None:
         if self.arch not in CLASSIFIER_ARCHS:
             raise ValueError(f"unknown classifier {self.arch!r}; one of {CLASSIFIER_ARCHS}")
-        self.input_shape = tuple(int(s) for s in self.input_shape)
-        self.n_genres, self.fc_hidden = int(self.n_genres), int(self.fc_hidden)
-        if self.n_genres < 2:
-            raise ValueError(f"a genre classifier needs at least 2 genres, not {self.n_genres}")
+        self.input_shape = check_input_shape(self.input_shape)
+        self.n_genres = whole("n_genres (a classifier needs at least 2)", self.n_genres, 2, 10000)
+        self.fc_hidden = whole("fc_hidden", self.fc_hidden, 1, 65536)
+        if (
+            isinstance(self.dropout, bool)
+            or not isinstance(self.dropout, (int, float))
+            or not (0 <= self.dropout < 1)
+        ):
+            raise ValueError(f"dropout must be a number in [0, 1), got {self.dropout!r}")
 
     @property
     def n_conv(self) -> int:
@@ -95,7 +100,8 @@ class GenreClassifier(nn.Module):
             net.avgpool = nn.Identity()
             self.trunk_shape = tuple(net.features(torch.empty(1, 1, *cfg.input_shape)).shape[1:])
             net.classifier = head(self.fc_dim, cfg.fc_hidden, cfg.n_genres, cfg.dropout)
-        self.net = net.to_empty(device="cpu")
+        # on the default device: "meta" when only the shapes are wanted (checkpoint.py)
+        self.net = net.to_empty(device=torch.get_default_device())
         self.reset_parameters()
 
     @property

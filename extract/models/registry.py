@@ -7,6 +7,7 @@ without importing torch. Each architecture's builder module is imported on first
 from __future__ import annotations
 
 import importlib
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,31 @@ ARCHITECTURES: dict[str, Architecture] = {
         _classifier("vgg16", "vgg16_bn", "VGG16_BN_Weights", 13, "L15"),
     )
 }
+
+
+INPUT_SHAPE = (64, 96)  # MFCCs × frames of one patch: fixed by the preprocessing
+MAX_PARAMETERS = 300_000_000  # a network deepviz will build (VGG16 at the paper's widths: 138 M)
+
+
+def whole(name: str, value: Any, low: int, high: int) -> int:
+    """`value` as an int in [low, high]: a whole number (not a bool, not 2.5), else ValueError."""
+    bad_type = isinstance(value, bool) or not isinstance(value, (int, float))
+    if bad_type or not math.isfinite(value) or value != int(value):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in {low}..{high}, got {value!r}")
+    return int(value)
+
+
+def check_input_shape(shape: Any) -> tuple[int, int]:
+    if not isinstance(shape, (list, tuple)) or len(shape) != 2:
+        raise ValueError(f"input_shape must be [64, 96], got {shape!r}")
+    shape = tuple(whole("input_shape", s, 1, 4096) for s in shape)
+    if shape != INPUT_SHAPE:
+        raise ValueError(
+            f"input_shape must be {list(INPUT_SHAPE)} (64 MFCCs × 96 frames), got {shape}"
+        )
+    return shape
 
 
 def list_models(family: str | None = None) -> tuple[str, ...]:

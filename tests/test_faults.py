@@ -1,0 +1,101 @@
+"""Files a user hands over, mutated at random (seeded): every case loads or gives one DeepvizError,
+nothing else escapes, and nothing allocates beyond a budget."""
+
+from __future__ import annotations
+
+import copy
+import json
+import resource
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import load_file, save_file
+
+from deepviz.errors import DeepvizError
+from deepviz.extract.checkpoint import Checkpoint, InputScaler, load_checkpoint, save_checkpoint
+from deepviz.extract.models import build_model
+from deepviz.mapping import MappingOptions, fit_mapping, load_mapping
+
+BUDGET_MIB = 1024  # peak memory the whole fuzz may add
+WEIRD = [-1, 0, 1, 2.5, 10**9, 10**15, -(10**6), "x", "", None, True, [], {}, [1, 2], {"a": 1},
+         float("nan"), float("inf"), 1e308, "1" * 1000]  # fmt: skip
+
+
+def mutate(doc, rng: np.random.Generator, depth: int = 0):
+    """A copy of a JSON value with one leaf (or subtree) replaced by something odd."""
+    if isinstance(doc, dict) and doc and rng.random() < 0.85:
+        key = list(doc)[rng.integers(len(doc))]
+        return {**doc, key: mutate(doc[key], rng, depth + 1)}
+    if isinstance(doc, list) and doc and rng.random() < 0.85:
+        i = int(rng.integers(len(doc)))
+        return doc[:i] + [mutate(doc[i], rng, depth + 1)] + doc[i + 1 :]
+    if rng.random() < 0.05:
+        return DEEP  # written as 2000 nested lists (`dumps`)
+    return copy.deepcopy(WEIRD[rng.integers(len(WEIRD))])
+
+
+DEEP = "__deep__"
+
+
+def dumps(doc) -> str:
+    return json.dumps(doc, allow_nan=True).replace(f'"{DEEP}"', "[" * 2000 + "]" * 2000)
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.fixture(scope="module")
+def tiny_dvz(tmp_path_factory):
+    torch.manual_seed(0)
+    model = build_model("ae", {"widths": (4, 4, 4, 4), "fc_hidden": 8, "unpool": "nearest"})
+    scaler = InputScaler("minmax", np.zeros((64, 96), np.float32), np.ones((64, 96), np.float32))
+    path = tmp_path_factory.mktemp("dvz") / "tiny.dvz"
+    save_checkpoint(Checkpoint("ae", model.config.to_dict(), scaler, model.state_dict(),
+                               {"name": "tiny"}), path)  # fmt: skip
+    return path
+
+
+def test_mutated_checkpoints_load_or_give_one_error(tmp_path, tiny_dvz):
+    from safetensors import safe_open
+
+    with safe_open(str(tiny_dvz), framework="pt") as f:
+        config = json.loads(f.metadata()["deepviz"])
+    tensors = load_file(str(tiny_dvz))
+    rng, before, errors = np.random.default_rng(2026), peak_mib(), 0
+    for case in range(300):
+        doc, tens = mutate(config, rng), dict(tensors)
+        if case % 10 == 0:  # the tensors too: a NaN weight, a wrongly shaped scaler
+            key = list(tens)[rng.integers(len(tens))]
+            tens[key] = torch.full((3, 5), float("nan")) if case % 20 else tens[key][..., :1]
+        path = tmp_path / f"m{case}.dvz"
+        text = dumps(doc)
+        save_file({k: v.contiguous() for k, v in tens.items()}, str(path), {"deepviz": text})
+        try:
+            load_checkpoint(path).build_model()
+        except DeepvizError as exc:
+            errors += 1
+            assert "\n" not in str(exc) and str(path) in str(exc)
+    assert errors > 100  # most mutations are refused …
+    assert peak_mib() - before < BUDGET_MIB  # … before they allocate anything large
+
+
+def test_mutated_fits_load_or_give_one_error(tmp_path):
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(60, 12))
+    path = tmp_path / "fit.json"
+    for method in ("pca", "kmeans-pca", "deterministic"):
+        feats = X if method != "deterministic" else X[:, :10]
+        fit_mapping(feats, MappingOptions(method), "m").save(path)
+        good = json.loads(path.read_text())
+        before, errors = peak_mib(), 0
+        for _ in range(150):
+            path.write_text(dumps(mutate(good, rng)))
+            try:
+                out = load_mapping(path).transform(feats)
+                assert out.shape == (60, 10) and np.isfinite(out).all()
+            except DeepvizError as exc:
+                errors += 1
+                assert "\n" not in str(exc)
+        assert errors > 50 and peak_mib() - before < BUDGET_MIB
