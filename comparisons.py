@@ -167,11 +167,13 @@ def track_panels(audios: Sequence[str], plan: PlanOptions, labels: bool, source:
 def check_output(output: str, still: float | None, overwrite: bool) -> Path:
     """A video (.mp4) or, with --still, a picture (.png); checked before any work."""
     from deepviz.fileio import check_output_path
+    from deepviz.renderer.encoder import FORMATS
 
     out = check_output_path(output, overwrite)
     suffix = out.suffix.lower()
-    if suffix not in (".mp4", ".png"):
-        raise DeepvizError("a comparison is an .mp4 video or, with --still T, a .png", out)
+    if suffix not in (*FORMATS, ".png"):
+        raise DeepvizError(f"a comparison is a video ({', '.join(FORMATS)}) or, with --still T, "
+                           "a .png", out)  # fmt: skip
     if (suffix == ".png") != (still is not None):
         raise DeepvizError("a .png needs --still T, and --still writes a .png", out)
     return out

@@ -58,14 +58,24 @@ def check_range(name: str, value: float, spec: OptionSpec) -> float:
     return value
 
 
+SIZE_PRESETS = {"720p": (1280, 720), "1080p": (1920, 1080), "1440p": (2560, 1440),
+                "4k": (3840, 2160), "vertical": (1080, 1920), "square": (1080, 1080)}  # fmt: skip
+
+
 def parse_size(text: str) -> tuple[int, int]:
-    """'1280x720' → (1280, 720): even numbers within 16–7680 × 16–4320."""
+    """'1280x720' → (1280, 720): even numbers within 16–7680 × 16–4320; or a preset name:
+    720p, 1080p, 1440p, 4k, vertical (1080x1920, for phones), square (1080x1080)."""
+    if str(text).lower() in SIZE_PRESETS:
+        return SIZE_PRESETS[str(text).lower()]
     try:
         w, h = (int(v) for v in str(text).lower().split("x"))
     except ValueError:
-        raise ValueError(f"{text!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
-    if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
-        raise ValueError(f"{text}: width and height must be even and 16–7680 × 16–4320")
+        names = ", ".join(SIZE_PRESETS)
+        raise ValueError(
+            f"{text!r} is not WIDTHxHEIGHT (e.g. 1280x720) or one of {names}"
+        ) from None
+    if not (16 <= w <= 7680 and 16 <= h <= 7680) or w % 2 or h % 2:
+        raise ValueError(f"{text}: width and height must be even and 16–7680")
     return w, h
 
 

@@ -226,6 +226,7 @@ def single_job(audio: str, output: str | None, overwrite: bool, start: float) ->
     """(input, output) of a one-file render, checked before any work."""
     from deepviz.extract.audio import check_input_file
     from deepviz.extract.ffmpeg import probe
+    from deepviz.renderer.encoder import check_format
 
     check_input_file(audio)
     name = Path(audio).with_suffix(".mp4").name
@@ -233,6 +234,7 @@ def single_job(audio: str, output: str | None, overwrite: bool, start: float) ->
         Path(output).mkdir(parents=True, exist_ok=True)
         output = str(Path(output) / name)
     out = check_output_path(output or name, overwrite, "video")
+    check_format(out)
     if start:  # a probe is cheap; extraction is not
         length = probe(audio).duration
         if length is not None and start >= length:

@@ -1,4 +1,5 @@
-"""An MP4 writer: raw RGB frames stream into ffmpeg's stdin; the result appears only when complete."""
+"""A video writer: raw RGB frames stream into ffmpeg's stdin (MP4, MOV, MKV, WebM or GIF, by the
+output's extension); the result appears only when complete."""
 
 from __future__ import annotations
 
@@ -24,35 +25,62 @@ def fps_rational(fps: float) -> str:
     return f"{rate.numerator}/{rate.denominator}"
 
 
+# output extension → (ffmpeg muxer, audio codec and bitrate or None for no sound)
+FORMATS = {
+    ".mp4": ("mp4", ("aac", "192k")),
+    ".mov": ("mov", ("aac", "192k")),
+    ".mkv": ("matroska", ("aac", "192k")),
+    ".webm": ("webm", ("libopus", "160k")),
+    ".gif": ("gif", None),
+}
+X264_SPEED = {"ultrafast": 8, "superfast": 7, "veryfast": 6, "faster": 5, "fast": 4,
+              "medium": 3, "slow": 2, "slower": 1, "veryslow": 0}  # x264 preset → VP9 cpu-used  # fmt: skip
+
+
+def check_format(out: str | os.PathLike) -> str:
+    """The output's extension if deepviz writes it, else a DeepvizError naming those it does."""
+    suffix = Path(out).suffix.lower()
+    if suffix not in FORMATS:
+        raise DeepvizError(
+            f"deepviz writes {', '.join(FORMATS)} videos, not {suffix or 'this'}", out
+        )
+    return suffix
+
+
+def video_codec_args(suffix: str, crf: int, preset: str) -> list[str]:
+    """H.264 for mp4/mov/mkv, VP9 for webm (x264's crf and preset carried over), a GIF palette."""
+    if suffix == ".gif":  # one palette for the whole loop, ordered dither: small, stable files
+        return ["-vf", "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=bayer",
+                "-loop", "0"]  # fmt: skip
+    if suffix == ".webm":
+        return ["-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-b:v", "0", "-crf",
+                str(min(63, crf + 13)), "-row-mt", "1", "-cpu-used", str(X264_SPEED[preset])]  # fmt: skip
+    return ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", preset, "-crf", str(crf)]
+
+
 def encode_command(
     out: Path, width: int, height: int, fps: float, audio: str | os.PathLike | None,
-    audio_start: float, audio_duration: float | None, crf: int, preset: str, codec: str,
-    audio_bitrate: str,
+    audio_start: float, audio_duration: float | None, crf: int, preset: str,
+    audio_bitrate: str | None = None,
 ) -> list[str]:  # fmt: skip
-    """ffmpeg's arguments: raw RGB frames on stdin (+ a section of the audio) → an MP4 at `out`."""
+    """ffmpeg's arguments: raw RGB frames on stdin (+ a section of the audio) → `out`, in the
+    format its extension names (FORMATS)."""
+    suffix = check_format(out)
+    muxer, sound = FORMATS[suffix]
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
-    cmd += [
-        "-f",
-        "rawvideo",
-        "-pix_fmt",
-        "rgb24",
-        "-s",
-        f"{width}x{height}",
-        "-r",
-        fps_rational(fps),
-    ]
-    cmd += ["-i", "pipe:0"]
-    if audio is not None:
+    cmd += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}"]
+    cmd += ["-r", fps_rational(fps), "-i", "pipe:0"]
+    if audio is not None and sound is not None:
         if audio_start:
             cmd += ["-ss", f"{audio_start:.6f}"]
         if audio_duration is not None:
             cmd += ["-t", f"{audio_duration:.6f}"]
         cmd += ["-i", file_url(audio), "-map", "0:v:0", "-map", "1:a:0"]
-        cmd += ["-c:a", "aac", "-b:a", audio_bitrate]
-    cmd += ["-c:v", codec, "-pix_fmt", "yuv420p"]
-    if codec.startswith("lib"):
-        cmd += ["-preset", preset, "-crf", str(crf)]
-    return cmd + ["-movflags", "+faststart", "-f", "mp4", file_url(out)]
+        cmd += ["-c:a", sound[0], "-b:a", audio_bitrate or sound[1]]
+    cmd += video_codec_args(suffix, crf, preset)
+    if muxer in ("mp4", "mov"):
+        cmd += ["-movflags", "+faststart"]
+    return cmd + ["-f", muxer, file_url(out)]
 
 
 class VideoWriter:
@@ -72,15 +100,14 @@ class VideoWriter:
         audio_duration: float | None = None,
         crf: int = 18,
         preset: str = "medium",
-        codec: str = "libx264",
-        audio_bitrate: str = "192k",
+        audio_bitrate: str | None = None,
         replace: bool = True,
     ):
         self.out, self.replace = Path(out), replace
         self.tmp = temp_path_for(self.out)
         self.frame_bytes = width * height * 3
         cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
-                             crf, preset, codec, audio_bitrate)  # fmt: skip
+                             crf, preset, audio_bitrate)  # fmt: skip
         self._stderr = tempfile.TemporaryFile()
         try:
             self.proc = subprocess.Popen(

@@ -15,7 +15,8 @@ class VideoOptions:
     """What the video looks like and which part of the track it shows."""
 
     size: tuple[int, int] = option((1280, 720), "--size", parse=parse_size, metavar="WxH",
-                                   help="Frame size, WIDTHxHEIGHT (even numbers).")  # fmt: skip
+                                   help="Frame size: WIDTHxHEIGHT (even numbers) or 720p, 1080p, "
+                                   "1440p, 4k, vertical (1080x1920), square (1080x1080).")  # fmt: skip
     start: float = option(0.0, "--start", low=0, help="Render from this second of the track.")
     duration: float | None = option(None, "--duration", kind=float, low=0, low_open=True,
                                     help="Render this many seconds [default: to the end].")  # fmt: skip

@@ -355,3 +355,39 @@ def test_kmeans_with_other_cluster_counts_is_refused_before_extraction(tmp_path,
     result = render(music_wav, "-o", tmp_path / "k.mp4", "--mapping", "kmeans", "--clusters", "5",
                     *SMALL[:-1], expect=1)  # fmt: skip
     assert "--clusters 10" in result.output and "extracting" not in result.output
+
+
+@pytest.mark.parametrize("ext,video,audio", [(".webm", "vp9", "opus"), (".mov", "h264", "aac"),
+                                             (".mkv", "h264", "aac"), (".gif", "gif", None)])  # fmt: skip
+def test_the_extension_chooses_the_format(tmp_path, music_wav, ext, video, audio):
+    out = tmp_path / f"v{ext}"
+    render(music_wav, "-o", out, *SMALL)
+    info = probe(out)
+    assert (info.video_codec, info.audio_codec, info.width, info.height) == (video, audio, W, H)
+    assert abs(info.duration - 4.0) < 0.2
+    result = render(music_wav, "-o", tmp_path / "v.avi", *SMALL, expect=1)
+    assert ".mp4, .mov, .mkv, .webm, .gif" in result.output and not (tmp_path / "v.avi").exists()
+
+
+def test_size_presets_and_a_vertical_frame_keeps_every_ball_in_view(tmp_path):
+    from deepviz.options import parse_size
+    from deepviz.scenes import create_context
+    from deepviz.scenes.real import RealScene
+
+    assert parse_size("vertical") == (1080, 1920) and parse_size("4K") == (3840, 2160)
+    assert parse_size("square") == (1080, 1080) and parse_size("720p") == (1280, 720)
+    ctx = create_context()
+    scene = RealScene(ctx, 108, 192)
+    try:
+        for extreme in range(8):
+            values = np.zeros(10, np.float32)
+            values[:3] = 1.0  # white balls under a black sky
+            values[6], values[7], values[9] = extreme >> 2 & 1, extreme >> 1 & 1, extreme & 1
+            scene.update(values, 1 / 30)
+            img = np.frombuffer(scene.frame(), np.uint8).reshape(192, 108, 3).astype(float)
+            bright = img @ np.array([0.3, 0.59, 0.11]) > 60
+            assert bright.mean() > 0.01
+            assert not bright[:, :2].any() and not bright[:, -2:].any()  # nothing cut at the sides
+    finally:
+        scene.release()
+        ctx.release()
