@@ -17,7 +17,7 @@ from deepviz.mapping import stats
 from deepviz.mapping.fitted import fit_mapping, load_mapping
 from deepviz.mapping.methods import build_mapping
 from deepviz.mapping.motion import place_and_motion
-from deepviz.mapping.options import METHODS, PAPER_METHODS, MappingOptions
+from deepviz.mapping.options import ACROSS_ONLY, METHODS, PAPER_METHODS, MappingOptions
 from deepviz.mapping.order import apply_order, resolve_order
 from deepviz.mapping.scalers import scaling_steps
 from deepviz.mapping.timeline import parameter_curves
@@ -121,15 +121,16 @@ def evaluate(
     fitted_for = _fitted_for(trial, tracks, model_id)
     curves = []
     motion = trial.motion if trial.fit != "track" else 0.0
+    ordered = trial.options.method in ACROSS_ONLY
     for t in tracks:
-        params = place_and_motion(fitted_for(t.values).transform(t.values), motion)
+        params = place_and_motion(fitted_for(t.values).transform(t.values), motion, ordered)
         curves.append(parameter_curves(params, t.anchors, t.duration, fps, smoothing))
     row = {"mapping": trial.label, "method": trial.options.method,
            "scaling": trial.options.scaling, "scale_by": trial.options.scale_by, "fit": trial.fit,
            **stats.aims(curves, labels)}  # fmt: skip
 
     def mapper_for(X: np.ndarray):
-        return lambda x: place_and_motion(fitted_for(X).transform(x), motion)
+        return lambda x: place_and_motion(fitted_for(X).transform(x), motion, ordered)
 
     row["splice_ratio"] = stats.splice_ratio([t.values for t in tracks], labels, mapper_for)
     return row, curves

@@ -14,6 +14,7 @@ import numpy as np
 from deepviz.errors import DeepvizError
 from deepviz.fileio import atomic_path
 from deepviz.mapping.motion import place_and_motion
+from deepviz.mapping.options import ACROSS_ONLY
 from deepviz.mapping.order import apply_order, resolve_order
 from deepviz.mapping.pulse import frame_extras
 from deepviz.mapping.timeline import parameter_curves
@@ -54,7 +55,8 @@ def segment_parameters(
 ) -> np.ndarray:
     """(n_segments, k) parameters in the scene's order (`names`), from a fitted mapping; with
     `motion`, the track's own variation around its place spread to that std (`place_and_motion`)."""
-    values = place_and_motion(fitted.transform(features.values), motion)
+    ordered = fitted.options.method in ACROSS_ONLY  # components by variance: priority applies
+    values = place_and_motion(fitted.transform(features.values), motion, ordered)
     if values.shape[1] != len(names):
         raise DeepvizError(
             f"the mapping gives {values.shape[1]} parameters, the scene needs {len(names)}"

@@ -4,7 +4,8 @@ A mapping fitted on a broad reference set places each track (its mean parameters
 tracks') but moves little within it; a mapping fitted on the track itself moves fully but puts every
 track at the same place. `place_and_motion` keeps the track's place from the reference mapping and
 scales the track's own variation around it to a target spread, after decorrelating it (so that the
-sphere's red, green and blue do not rise together into grey).
+sphere's red, green and blue do not rise together into grey). The track's mean stays exactly at
+its place.
 """
 
 from __future__ import annotations
@@ -38,9 +39,8 @@ def decorrelate(dev: np.ndarray) -> np.ndarray:
     return out
 
 
-def _gain_for(center: float, z: np.ndarray, target: float) -> float:
-    """The gain g with std(expit(logit(center) + g·z)) = target (as near as MAX_GAIN allows)."""
-    base = logit(center)
+def _gain_for(base: float, z: np.ndarray, target: float) -> float:
+    """The gain g with std(expit(base + g·z)) = target (as near as MAX_GAIN allows)."""
 
     def excess(g: float) -> float:
         return float(expit(base + g * z).std()) - target
@@ -50,11 +50,36 @@ def _gain_for(center: float, z: np.ndarray, target: float) -> float:
     return brentq(excess, 0.0, MAX_GAIN, xtol=1e-4)
 
 
-def place_and_motion(values: np.ndarray, target: float) -> np.ndarray:
-    """(n, k) reference-mapped values of one track → its place plus motion of std `target`."""
+def _base_for(center: float, z: np.ndarray, gain: float) -> float:
+    """The offset b with mean(expit(b + gain·z)) = center: the motion leaves the place alone."""
+    return brentq(lambda b: float(expit(b + gain * z).mean()) - center, -30.0, 30.0, xtol=1e-6)
+
+
+def _curve(center: float, z: np.ndarray, target: float) -> np.ndarray:
+    """expit(b + g·z) with std ≈ target and mean = center (two rounds of the two conditions)."""
+    base = logit(center)
+    for _ in range(2):
+        gain = _gain_for(base, z, target)
+        base = _base_for(center, z, gain)
+    return expit(base + gain * z)
+
+
+def motion_targets(k: int, target: float, ordered: bool) -> np.ndarray:
+    """Each component's motion: `target` for all, or, when the components come ordered by how
+    dynamic they should be (PCA's variance order → the scene's priority), from 1.3× for the first
+    (the balls' size) down to 0.6× for the last (the camera's height, dizzying when it moves)."""
+    if not ordered or k < 2:
+        return np.full(k, target)
+    return target * np.linspace(1.3, 0.6, k)
+
+
+def place_and_motion(values: np.ndarray, target: float, ordered: bool = False) -> np.ndarray:
+    """(n, k) reference-mapped values of one track → its place plus motion of std `target`
+    (weighted by `motion_targets` when the components are `ordered`)."""
     values = np.asarray(values, dtype=np.float64)
     if target <= 0 or len(values) < 2:
         return values
+    targets = motion_targets(values.shape[1], target, ordered)
     center = np.clip(values.mean(axis=0), EDGE, 1 - EDGE)
     dev = decorrelate(values - values.mean(axis=0))
     sd = dev.std(axis=0)
@@ -62,6 +87,5 @@ def place_and_motion(values: np.ndarray, target: float) -> np.ndarray:
     for j in range(values.shape[1]):
         # unit-std motion, damped where the reference mapping sees almost none (silence)
         z = dev[:, j] / max(sd[j], 1e-12) * min(1.0, sd[j] / NOISE_FLOOR)
-        gain = _gain_for(center[j], z, target) if sd[j] > 1e-12 else 0.0
-        out[:, j] = expit(logit(center[j]) + gain * z)
+        out[:, j] = _curve(center[j], z, targets[j]) if sd[j] > 1e-12 else center[j]
     return out
