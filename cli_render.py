@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from deepviz.cli_options import options_from, run_options, stderr
+from deepviz.cli_options import debug_option, options_from, run_options, stderr
 from deepviz.options import RunOptions
 from deepviz.pipeline import PlanOptions, render_tracks
 from deepviz.renderer.options import VideoOptions
@@ -95,4 +95,41 @@ def compare(audio, output, vary, mappings, grid, no_labels, show_params, still, 
     run_compare(audio, output, plan, video, run, opts, stderr(not run.quiet), stderr())
 
 
-COMMANDS = (render, demo, compare)
+@click.command()
+@click.argument("audio")
+@click.option("-o", "--output", required=True, metavar="FILE.png", help="The picture to write.")
+@click.option("--at", "at", required=True, type=float, metavar="T", help="The second to show.")
+@options_from(PlanOptions, "plan")
+@options_from(VideoOptions, "video", exclude=("start", "duration", "crf", "preset", "preview"))
+@run_options
+def still(audio, output, at, plan: PlanOptions, video: VideoOptions, run: RunOptions):
+    """The frame of AUDIO's video at second T, as a PNG: a preview before a long render.
+
+    \b
+    deepviz still song.mp3 -o frame.png --at 42
+    deepviz still song.mp3 -o frame.png --at 42 --scene bar --size vertical
+    """
+    from deepviz.pipeline import still_frame
+
+    still_frame(audio, output, at, plan, video, run, stderr(not run.quiet), stderr())
+
+
+@click.command()
+@click.argument("video")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@debug_option
+def info(video, as_json):
+    """How a deepviz video was made: version, model and its hash, mapping, fit and its hash, seed."""
+    import json
+
+    from deepviz.pipeline import video_provenance
+
+    record = video_provenance(video)
+    if as_json:
+        click.echo(json.dumps(record, indent=1))
+        return
+    for key, value in record.items():
+        click.echo(f"{key:<12}{json.dumps(value) if isinstance(value, dict) else value}")
+
+
+COMMANDS = (render, demo, compare, still, info)

@@ -191,6 +191,25 @@ class Planner:
     def curves(self, path: str | os.PathLike) -> Curves:
         return self.curves_of(self.features(path))
 
+    def provenance(self) -> dict[str, str]:
+        """What a video records of how it was made (`deepviz info` reads it back)."""
+        import json
+
+        from deepviz import __version__
+        from deepviz.extract.cache import file_digest
+
+        plan, fitted = self.plan, self.fitted
+        mapping = (fitted.options if fitted else self.mapping).to_dict()
+        doc = {
+            "deepviz": __version__, "model": self.extractor.model_id,
+            "model_key": self.extractor.cache_key, "scene": plan.scene, "mapping": mapping,
+            "fit": os.path.basename(fitted.path) if fitted and fitted.path else "track",
+            "fit_sha256": file_digest(fitted.path) if fitted and fitted.path else None,
+            "motion": self.motion, "pulse": plan.pulse, "smoothing": plan.smoothing,
+            "fps": plan.fps, "seed": plan.seed, "param_order": plan.param_order,
+        }  # fmt: skip
+        return {"comment": "deepviz " + json.dumps(doc, separators=(",", ":"))}
+
 
 def fit_files(
     inputs: Iterable[str | os.PathLike], output: str | os.PathLike, plan: PlanOptions,
@@ -253,6 +272,7 @@ def render_tracks(
     from deepviz.renderer.render import Panel, frame_range, render_panels
     from deepviz.scenes import create_context
 
+    video = video.effective()
     batch = is_batch(inputs)
     if batch and dump_params:
         raise DeepvizError("--dump-params takes a single input (use `deepviz params` per file)")
@@ -274,7 +294,8 @@ def render_tracks(
                 check_output_path(out, run.overwrite)
             curves = planner.curves(src)
             panel = Panel(curves, plan.scene, plan.seed)
-            render_panels([panel], src, out, video, run.quiet, gl, overwrite=run.overwrite)
+            render_panels([panel], src, out, video, run.quiet, gl, overwrite=run.overwrite,
+                          metadata=planner.provenance())  # fmt: skip
             if dump_params:  # only once the video is there: a failed render leaves neither
                 frames = frame_range(curves, video.start, video.duration)
                 write_curves(curves, dump_params, slice(frames.start, frames.stop), run.overwrite)
@@ -360,3 +381,45 @@ def analyze_tracks(
     report.write_report(folder, doc)
     say(f"wrote the report {folder / 'index.html'}")
     return doc
+
+
+def video_provenance(path: str) -> dict:
+    """What a deepviz video records of how it was made (its `comment` tag)."""
+    import json
+
+    from deepviz.extract.audio import check_input_file
+    from deepviz.extract.ffmpeg import read_tags
+
+    check_input_file(path)
+    comment = read_tags(path).get("comment", "")
+    if not comment.startswith("deepviz "):
+        raise DeepvizError("no deepviz provenance in this file (not made by deepviz ≥ 0.2?)", path)
+    try:
+        return json.loads(comment.removeprefix("deepviz "))
+    except ValueError:
+        raise DeepvizError("its deepviz provenance is damaged", path) from None
+
+
+def still_frame(
+    audio: str, output: str, at: float, plan: PlanOptions, video: VideoOptions, run: RunOptions,
+    say: Say = silent, note: Say = silent,
+) -> Path:  # fmt: skip
+    """`deepviz still`: the frame at second `at` as a PNG, nothing encoded."""
+    from PIL import Image
+
+    from deepviz.extract.audio import check_input_file
+    from deepviz.fileio import atomic_path
+    from deepviz.renderer.render import Panel, render_still
+    from deepviz.scenes import create_context
+
+    check_input_file(audio)
+    out = check_output_path(output, run.overwrite, "picture")
+    if out.suffix.lower() != ".png":
+        raise DeepvizError("a still is a .png", out)
+    gl = create_context()
+    planner = Planner(plan, say, note)
+    image = render_still([Panel(planner.curves(audio), plan.scene, plan.seed)], at, video, gl)
+    with atomic_path(out, run.overwrite) as tmp:
+        Image.fromarray(image).save(tmp, format="PNG")
+    say(f"wrote {out}")
+    return out

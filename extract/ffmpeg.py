@@ -78,6 +78,21 @@ def probe(path: str | os.PathLike) -> MediaInfo:
     )
 
 
+def read_tags(path: str | os.PathLike) -> dict[str, str]:
+    """A media file's global tags (title, artist, comment, …), via ffmpeg's ffmetadata output."""
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-i", file_url(path), "-f", "ffmetadata",
+         "pipe:1"], capture_output=True, text=True, errors="replace",
+    )  # fmt: skip
+    tags: dict[str, str] = {}
+    text = re.sub(r"\\\n", "\n", proc.stdout)  # a value's newline is escaped as backslash-newline
+    for line in text.splitlines():
+        if "=" in line and not line.startswith((";", "[")):
+            key, value = re.split(r"(?<!\\)=", line, maxsplit=1)
+            tags[key.lower()] = re.sub(r"\\(.)", r"\1", value)
+    return tags
+
+
 def last_error_line(stderr: str) -> str:
     """The most telling line of an ffmpeg error report."""
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]

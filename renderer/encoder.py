@@ -61,7 +61,7 @@ def video_codec_args(suffix: str, crf: int, preset: str) -> list[str]:
 def encode_command(
     out: Path, width: int, height: int, fps: float, audio: str | os.PathLike | None,
     audio_start: float, audio_duration: float | None, crf: int, preset: str,
-    audio_bitrate: str | None = None,
+    audio_bitrate: str | None = None, metadata: dict[str, str] | None = None,
 ) -> list[str]:  # fmt: skip
     """ffmpeg's arguments: raw RGB frames on stdin (+ a section of the audio) → `out`, in the
     format its extension names (FORMATS)."""
@@ -78,6 +78,8 @@ def encode_command(
         cmd += ["-i", file_url(audio), "-map", "0:v:0", "-map", "1:a:0"]
         cmd += ["-c:a", sound[0], "-b:a", audio_bitrate or sound[1]]
     cmd += video_codec_args(suffix, crf, preset)
+    for key, value in (metadata or {}).items():
+        cmd += ["-metadata", f"{key}={value}"]
     if muxer in ("mp4", "mov"):
         cmd += ["-movflags", "+faststart"]
     return cmd + ["-f", muxer, file_url(out)]
@@ -102,12 +104,13 @@ class VideoWriter:
         preset: str = "medium",
         audio_bitrate: str | None = None,
         replace: bool = True,
+        metadata: dict[str, str] | None = None,
     ):
         self.out, self.replace = Path(out), replace
         self.tmp = temp_path_for(self.out)
         self.frame_bytes = width * height * 3
         cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
-                             crf, preset, audio_bitrate)  # fmt: skip
+                             crf, preset, audio_bitrate, metadata)  # fmt: skip
         self._stderr = tempfile.TemporaryFile()
         try:
             self.proc = subprocess.Popen(

@@ -58,13 +58,14 @@ def encode_frames(
     video: VideoOptions,
     quiet: bool = False,
     overwrite: bool = True,
+    metadata: dict[str, str] | None = None,
 ) -> Path:
     """Stream `draw(i)` for each frame i into `out` with that section of the audio; progress bar.
     Without `overwrite`, a file that appears at `out` meanwhile is kept (an error)."""
     writer = VideoWriter(
         out, video.width, video.height, fps, audio=audio_path,
         audio_start=frames.start / fps, audio_duration=len(frames) / fps,
-        crf=video.crf, preset=video.preset, replace=overwrite,
+        crf=video.crf, preset=video.preset, replace=overwrite, metadata=metadata,
     )  # fmt: skip
     bar = progress_bar(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
                disable=quiet)  # fmt: skip
@@ -138,6 +139,7 @@ def render_panels(
     ctx: moderngl.Context | None = None,
     lead: int = 0,
     overwrite: bool = True,
+    metadata: dict[str, str] | None = None,
     **layout,
 ) -> Path:
     """Render the panels into `out`, muxed with the audio, on the timeline of panel `lead` (whose
@@ -147,7 +149,8 @@ def render_panels(
     with _layout(ctx, panels, video, layout) as lay:
         for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
             lay.update(i)
-        return encode_frames(lay.frame, frames, first.fps, audio_path, out, video, quiet, overwrite)
+        return encode_frames(lay.frame, frames, first.fps, audio_path, out, video, quiet,
+                             overwrite, metadata)  # fmt: skip
 
 
 def render_still(

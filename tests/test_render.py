@@ -391,3 +391,37 @@ def test_size_presets_and_a_vertical_frame_keeps_every_ball_in_view(tmp_path):
     finally:
         scene.release()
         ctx.release()
+
+
+def test_a_video_records_how_it_was_made_and_info_reads_it(tmp_path, music_wav):
+    out = tmp_path / "v.mp4"
+    render(music_wav, "-o", out, *SMALL, "--seed", "5", "--pulse", "0.5")
+    result = CliRunner().invoke(main, ["info", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    record = json.loads(result.output)
+    assert record["seed"] == 5 and record["pulse"] == 0.5 and record["model"] == "default"
+    assert record["fit"] == "default.fit.json" and len(record["fit_sha256"]) == 32
+    assert record["model_key"].startswith("default-") and record["mapping"]["method"] == "pca"
+    bad = CliRunner().invoke(main, ["info", str(music_wav)])
+    assert bad.exit_code == 1 and "no deepviz provenance" in bad.output
+
+
+def test_still_and_preview(tmp_path, music_wav):
+    from PIL import Image
+
+    png = tmp_path / "f.png"
+    result = CliRunner().invoke(main, ["still", str(music_wav), "-o", str(png), "--at", "2",
+                                       "--size", "96x64", "--fps", "12", "-q"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    still = np.asarray(Image.open(png).convert("RGB"))
+    out = tmp_path / "v.mp4"
+    render(music_wav, "-o", out, "--size", f"{W}x{H}", "--fps", str(FPS), "--crf", "0", "-q",
+           "--samples", "4", "--preset", "ultrafast")  # fmt: skip
+    frames = decode_frames(out, W, H).astype(int)
+    same, other = np.abs(frames[2 * FPS] - still).mean(), np.abs(frames[FPS] - still).mean()
+    assert same < 6 and same < other / 2  # that frame of the video (less yuv420p's chroma loss)
+    draft = tmp_path / "draft.mp4"
+    render(music_wav, "-o", draft, "--size", "480x270", "--preview", "-q")
+    assert (probe(draft).width, probe(draft).height) == (160, 90)
