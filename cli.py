@@ -28,6 +28,32 @@ def _interrupt(signum: int, frame) -> None:
     raise Interrupted(signum)
 
 
+class QuietIfClosed:
+    """stderr that goes quiet when its reader is gone (`deepviz … 2>&1 | head`): progress and
+    notes are not worth aborting a render for."""
+
+    def __init__(self, stream):
+        self._stream, self._closed = stream, False
+
+    def write(self, text: str) -> int:
+        if not self._closed:
+            try:
+                return self._stream.write(text)
+            except (BrokenPipeError, OSError, ValueError):
+                self._closed = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._closed:
+            try:
+                self._stream.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                self._closed = True
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 class DeepvizGroup(click.Group):
     """Prints a DeepvizError as one line and exits 1; `--debug` shows the traceback instead.
     A bad option is one line too (`deepviz: error: --size: …`, exit 2), not click's four."""
@@ -57,6 +83,8 @@ class DeepvizGroup(click.Group):
     def invoke(self, ctx: click.Context):
         for signum in (signal.SIGTERM, signal.SIGHUP):  # `timeout`, `kill`, a closed terminal
             signal.signal(signum, _interrupt)
+        if not isinstance(sys.stderr, QuietIfClosed):
+            sys.stderr = QuietIfClosed(sys.stderr)
         try:
             return super().invoke(ctx)
         except DeepvizError as exc:
