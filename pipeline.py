@@ -65,6 +65,9 @@ class PlanOptions:
                                   help="With a reference fit: the spread (std) of the track's own "
                                   "motion around its place; 0 = the fit's values as they are "
                                   "[default: 0.28 with the reference fit, 0 with a FILE].")  # fmt: skip
+    audio_stream: int = option(0, "--audio-stream", low=0, high=63,
+                               help="Which audio stream of a file that has several (0 = the "
+                               "first; deepviz says when a file has several).")  # fmt: skip
     pulse: float = option(1.0, "--pulse", low=0, high=2,
                           help="Strength of the frame-accurate hits (onsets) and loudness in the "
                           "picture; 0 = the paper's pure mapping.")  # fmt: skip
@@ -131,7 +134,7 @@ class Planner:
         from deepviz.extract.extractor import FeatureExtractor
         from deepviz.scenes.registry import get_scene
 
-        self.plan, self.say = plan, say
+        self.plan, self.say, self.note = plan, say, note
         self.scene_cls = get_scene(plan.scene)
         self.mapping = plan.mapping_options()
         for line in self.mapping.warnings:
@@ -143,13 +146,19 @@ class Planner:
     def features(self, path: str | os.PathLike) -> TrackFeatures:
         """The track's features: from the cache, else decoded, run through the network, cached."""
         from deepviz.extract.audio import check_input_file, load_audio
+        from deepviz.extract.ffmpeg import probe
 
-        ex = self.extractor
+        ex, stream = self.extractor, self.plan.audio_stream
         check_input_file(path)
-        entry = self.cache.entry(path, ex.cache_key) if ex.cache_key else None
+        streams = probe(path).audio_streams
+        if streams > 1:
+            self.note(f"deepviz: note: {path} has {streams} audio streams; using stream {stream} "
+                      "(--audio-stream N picks another)")  # fmt: skip
+        key = ex.cache_key and (ex.cache_key + (f"-a{stream}" if stream else ""))
+        entry = self.cache.entry(path, key) if key else None
         if entry is not None and (hit := self.cache.load(entry, ex.model_id)) is not None:
             return hit
-        y = load_audio(path)
+        y = load_audio(path, stream=stream)
         minutes, seconds = divmod(len(y) / SAMPLE_RATE, 60)
         self.say(
             f"{path}: {int(minutes)}:{seconds:04.1f}, extracting features with "
@@ -295,7 +304,7 @@ def render_tracks(
             curves = planner.curves(src)
             panel = Panel(curves, plan.scene, plan.seed)
             render_panels([panel], src, out, video, run.quiet, gl, overwrite=run.overwrite,
-                          metadata=planner.provenance())  # fmt: skip
+                          metadata=planner.provenance(), audio_stream=plan.audio_stream)  # fmt: skip
             if dump_params:  # only once the video is there: a failed render leaves neither
                 frames = frame_range(curves, video.start, video.duration)
                 write_curves(curves, dump_params, slice(frames.start, frames.stop), run.overwrite)

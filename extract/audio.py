@@ -32,17 +32,25 @@ def load_audio(
     sr: int = SAMPLE_RATE,
     start: float = 0.0,
     duration: float | None = None,
+    stream: int = 0,
 ) -> np.ndarray:
-    """Decode `path` to a mono float32 array at `sr` Hz; channels are averaged, as librosa does."""
+    """Decode audio stream `stream` of `path` to a mono float32 array at `sr` Hz; channels are
+    averaged, as librosa does."""
     path = check_input_file(path)
-    channels = probe(path).channels  # None for an unknown layout: then ffmpeg downmixes
+    info = probe(path)
+    n = info.audio_streams
+    if n and stream >= n:
+        plural = "s" if n > 1 else ""
+        raise DeepvizError(f"--audio-stream {stream}: the file has {n} audio stream{plural} "
+                           "(0 is the first)", path)  # fmt: skip
+    channels = info.channels if stream == 0 else None  # probe reads the first stream's layout
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
     if start:
         cmd += ["-ss", f"{start:.6f}"]
     cmd += ["-i", file_url(path)]
     if duration is not None:
         cmd += ["-t", f"{duration:.6f}"]
-    cmd += ["-map", "0:a:0", "-vn", "-ac", str(channels or 1), "-ar", str(sr)]
+    cmd += ["-map", f"0:a:{stream}", "-vn", "-ac", str(channels or 1), "-ar", str(sr)]
     cmd += ["-f", "f32le", "pipe:1"]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0:

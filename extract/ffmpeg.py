@@ -27,6 +27,7 @@ class MediaInfo:
     width: int | None
     height: int | None
     fps: float | None
+    audio_streams: int = 0
 
 
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
@@ -75,6 +76,7 @@ def probe(path: str | os.PathLike) -> MediaInfo:
         width=int(video.group(2)) if video else None,
         height=int(video.group(3)) if video else None,
         fps=fps,
+        audio_streams=len(re.findall(r"Stream #\S+.*?: Audio: ", text)),
     )
 
 

@@ -62,6 +62,7 @@ def encode_command(
     out: Path, width: int, height: int, fps: float, audio: str | os.PathLike | None,
     audio_start: float, audio_duration: float | None, crf: int, preset: str,
     audio_bitrate: str | None = None, metadata: dict[str, str] | None = None,
+    audio_stream: int = 0,
 ) -> list[str]:  # fmt: skip
     """ffmpeg's arguments: raw RGB frames on stdin (+ a section of the audio) → `out`, in the
     format its extension names (FORMATS)."""
@@ -75,7 +76,7 @@ def encode_command(
             cmd += ["-ss", f"{audio_start:.6f}"]
         if audio_duration is not None:
             cmd += ["-t", f"{audio_duration:.6f}"]
-        cmd += ["-i", file_url(audio), "-map", "0:v:0", "-map", "1:a:0"]
+        cmd += ["-i", file_url(audio), "-map", "0:v:0", "-map", f"1:a:{audio_stream}"]
         cmd += ["-c:a", sound[0], "-b:a", audio_bitrate or sound[1]]
     cmd += video_codec_args(suffix, crf, preset)
     for key, value in (metadata or {}).items():
@@ -105,12 +106,13 @@ class VideoWriter:
         audio_bitrate: str | None = None,
         replace: bool = True,
         metadata: dict[str, str] | None = None,
+        audio_stream: int = 0,
     ):
         self.out, self.replace = Path(out), replace
         self.tmp = temp_path_for(self.out)
         self.frame_bytes = width * height * 3
         cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
-                             crf, preset, audio_bitrate, metadata)  # fmt: skip
+                             crf, preset, audio_bitrate, metadata, audio_stream)  # fmt: skip
         self._stderr = tempfile.TemporaryFile()
         try:
             self.proc = subprocess.Popen(

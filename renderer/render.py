@@ -59,6 +59,7 @@ def encode_frames(
     quiet: bool = False,
     overwrite: bool = True,
     metadata: dict[str, str] | None = None,
+    audio_stream: int = 0,
 ) -> Path:
     """Stream `draw(i)` for each frame i into `out` with that section of the audio; progress bar.
     Without `overwrite`, a file that appears at `out` meanwhile is kept (an error)."""
@@ -66,6 +67,7 @@ def encode_frames(
         out, video.width, video.height, fps, audio=audio_path,
         audio_start=frames.start / fps, audio_duration=len(frames) / fps,
         crf=video.crf, preset=video.preset, replace=overwrite, metadata=metadata,
+        audio_stream=audio_stream,
     )  # fmt: skip
     bar = progress_bar(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
                disable=quiet)  # fmt: skip
@@ -140,6 +142,7 @@ def render_panels(
     lead: int = 0,
     overwrite: bool = True,
     metadata: dict[str, str] | None = None,
+    audio_stream: int = 0,
     **layout,
 ) -> Path:
     """Render the panels into `out`, muxed with the audio, on the timeline of panel `lead` (whose
@@ -150,7 +153,7 @@ def render_panels(
         for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
             lay.update(i)
         return encode_frames(lay.frame, frames, first.fps, audio_path, out, video, quiet,
-                             overwrite, metadata)  # fmt: skip
+                             overwrite, metadata, audio_stream)  # fmt: skip
 
 
 def render_still(

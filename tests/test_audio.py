@@ -94,3 +94,28 @@ def test_odd_file_names_are_read_as_files(tmp_path, monkeypatch, music, name):
     monkeypatch.chdir(tmp_path)
     y = load_audio(name)
     assert len(y) == len(music) and np.abs(y - load_audio("plain.wav")).max() == 0
+
+
+def test_a_file_with_several_audio_streams_says_so_and_takes_the_chosen_one(tmp_path, music):
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from deepviz.cli import main
+    from deepviz.extract.ffmpeg import ffmpeg_exe
+
+    quiet, loud = encode(music * 0.01, tmp_path / "q.wav"), encode(music, tmp_path / "l.wav")
+    both = tmp_path / "both.mka"
+    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(quiet), "-i", str(loud),
+                    "-map", "0:a", "-map", "1:a", "-c:a", "flac", str(both)], check=True)  # fmt: skip
+    assert probe(both).audio_streams == 2
+    np.testing.assert_allclose(load_audio(both, stream=1), load_audio(loud), atol=1e-4)
+    assert np.abs(load_audio(both)).max() < 0.05  # stream 0: the quiet one
+    with pytest.raises(DeepvizError, match="has 2 audio streams"):
+        load_audio(both, stream=2)
+    out = tmp_path / "v.mp4"
+    args = ["render", str(both), "-o", str(out), "--size", "64x48", "--preset", "ultrafast",
+            "--audio-stream", "1"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and "2 audio streams; using stream 1" in result.output
+    assert np.abs(load_audio(out)).max() > 0.3  # the video carries the loud stream
