@@ -102,6 +102,14 @@ def check_output_path(out: str | os.PathLike, overwrite: bool, what: str = "file
     if out.exists() and not overwrite:
         raise DeepvizError("already exists (use -y/--overwrite to replace it)", out)
     folder = out.parent if str(out.parent) else Path(".")
+    longest = len(f".{out.stem}.{os.getpid()}.12345678.part{out.suffix}".encode())
+    try:
+        name_max = os.pathconf(folder if folder.is_dir() else ".", "PC_NAME_MAX")
+    except (OSError, ValueError):
+        name_max = 255
+    if longest > name_max:
+        raise DeepvizError(f"the file name is too long ({len(out.name.encode())} bytes; at most "
+                           f"{name_max - (longest - len(out.name.encode()))} here)", out)  # fmt: skip
     if not folder.is_dir():
         raise DeepvizError("the output folder does not exist", out)
     if not os.access(folder, os.W_OK | os.X_OK):

@@ -139,12 +139,19 @@ class Planner:
         self.mapping = plan.mapping_options()
         for line in self.mapping.warnings:
             note(f"deepviz: note: {line}")
+        if plan.param_order is not None:  # a misspelt name is an error before any work
+            from deepviz.mapping.order import resolve_order
+
+            cls = self.scene_cls
+            resolve_order(cls.param_names(), cls.priority, "deterministic", plan.param_order)
         self.fitted, self.motion = reference_fit(plan, note)
         self.extractor = extractor or FeatureExtractor(plan.model, plan.device, plan.layer)
         self.cache = FeatureCache()
 
     def features(self, path: str | os.PathLike) -> TrackFeatures:
         """The track's features: from the cache, else decoded, run through the network, cached."""
+        import numpy as np
+
         from deepviz.extract.audio import check_input_file, load_audio
         from deepviz.extract.ffmpeg import probe
 
@@ -165,6 +172,8 @@ class Planner:
             f"{ex.model_id} on {ex.device.type} …"
         )
         features = ex.extract_audio(y)
+        if not np.isfinite(features.values).all():
+            raise DeepvizError(f"the network {ex.model_id} gave NaN or infinite features", path)
         if entry is not None:
             self.cache.save(entry, features)
         return features

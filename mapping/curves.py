@@ -88,6 +88,13 @@ def write_curves(
 ) -> None:
     """Per-frame values as CSV (`frame,time,<names>`) or JSON, chosen by the file's extension."""
     path = Path(path)
+    try:
+        _write(curves, path, frames, replace)
+    except OSError as exc:  # the disk filled up, the folder went away: name the target
+        raise DeepvizError(f"cannot write the curves ({exc.strerror or exc})", path) from None
+
+
+def _write(curves: Curves, path: Path, frames: slice | None, replace: bool) -> None:
     sl = frames or slice(0, len(curves.values))
     idx = np.arange(len(curves.values))[sl]
     names = [*curves.names, *curves.extras]

@@ -64,3 +64,13 @@ def test_a_closed_stderr_pipe_does_not_abort_a_render(tmp_path, music_wav):
     )  # fmt: skip
     proc.stderr.close()  # the reader is gone (as with `2>&1 | head -1`)
     assert proc.wait(timeout=120) == 0 and out.stat().st_size > 1000
+
+
+def test_misspelt_param_order_and_too_long_names_fail_before_extraction(tmp_path, music_wav):
+    result = deepviz("params", str(music_wav), "--stats", "--param-order", "sphR,nope")
+    assert result.returncode == 1 and "--param-order" in result.stderr
+    assert "extracting" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    long = tmp_path / ("x" * 250 + ".mp4")
+    result = deepviz("render", str(music_wav), "-o", str(long), "--size", "64x48")
+    assert result.returncode == 1 and "file name is too long" in result.stderr
+    assert "extracting" not in result.stderr
