@@ -139,9 +139,7 @@ def variant_panels(audio: str, plan: PlanOptions, variants: list[Variant], label
 def track_panels(audios: Sequence[str], plan: PlanOptions, labels: bool, source: PanelSource):
     """One panel per track, all mapped by one shared fit: the plan's (a file, or the model's
     reference fit), else the plan's mapping fitted on all the tracks' segments."""
-    import numpy as np
-
-    from deepviz.mapping.fitted import fit_mapping
+    from deepviz.mapping.fitted import fit_on_tracks
     from deepviz.renderer.render import Panel
 
     planner = source.planner(plan)
@@ -149,9 +147,7 @@ def track_panels(audios: Sequence[str], plan: PlanOptions, labels: bool, source:
     if planner.fitted is not None:
         shared = (planner.fitted, planner.motion)
     else:
-        groups = np.concatenate([np.full(len(f.values), k) for k, f in enumerate(feats)])
-        allx = np.concatenate([f.values for f in feats])
-        fitted = fit_mapping(allx, planner.mapping, feats[0].model_id, groups=groups)
+        fitted = fit_on_tracks([f.values for f in feats], planner.mapping, feats[0].model_id)
         shared = (fitted, DEFAULT_MOTION if plan.motion is None else plan.motion)
     return [
         Panel(

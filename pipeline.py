@@ -157,7 +157,8 @@ class Planner:
 
         ex, stream = self.extractor, self.plan.audio_stream
         check_input_file(path)
-        streams = probe(path).audio_streams
+        info = probe(path)
+        streams = info.audio_streams
         if streams > 1:
             self.note(f"deepviz: note: {path} has {streams} audio streams; using stream {stream} "
                       "(--audio-stream N picks another)")  # fmt: skip
@@ -165,7 +166,7 @@ class Planner:
         entry = self.cache.entry(path, key) if key else None
         if entry is not None and (hit := self.cache.load(entry, ex.model_id)) is not None:
             return hit
-        y = load_audio(path, stream=stream)
+        y = load_audio(path, stream=stream, info=info)
         minutes, seconds = divmod(len(y) / SAMPLE_RATE, 60)
         self.say(
             f"{path}: {int(minutes)}:{seconds:04.1f}, extracting features with "
@@ -177,6 +178,17 @@ class Planner:
         if entry is not None:
             self.cache.save(entry, features)
         return features
+
+    def each_features(self, files: Sequence[Path], progress: bool = True):
+        """(path, its features or the DeepvizError that kept it from decoding) for each file,
+        with a progress bar: a batch goes on past a broken file."""
+        from deepviz.progress import progress_bar
+
+        for path in progress_bar(files, desc="extracting", unit="file", disable=not progress):
+            try:
+                yield path, self.features(path)
+            except DeepvizError as exc:
+                yield path, exc
 
     def fit(self, features: TrackFeatures, mapping: MappingOptions | None = None) -> FittedMapping:
         """The saved fit (checked against these features' model), or one fitted on them."""
@@ -234,28 +246,23 @@ def fit_files(
     run: RunOptions, say: Say = silent, note: Say = silent,
 ) -> FittedMapping:  # fmt: skip
     """`deepviz fit`: the plan's mapping fitted on all segments of the inputs, saved as JSON."""
-    import numpy as np
-
     from deepviz.fileio import audio_files
-    from deepviz.mapping.fitted import fit_mapping
-    from deepviz.progress import progress_bar
+    from deepviz.mapping.fitted import fit_on_tracks
 
     out = check_output_path(output, run.overwrite, "fit")
-    files = audio_files(inputs)
     planner = Planner(plan, note=note)
-    chunks: list[np.ndarray] = []
-    for path in progress_bar(files, desc="extracting", unit="file", disable=run.quiet):
-        try:
-            chunks.append(planner.features(path).values)
-        except DeepvizError as exc:
-            note(f"deepviz: skipped {exc}")
+    chunks = []
+    for _, features in planner.each_features(audio_files(inputs), not run.quiet):
+        if isinstance(features, DeepvizError):
+            note(f"deepviz: skipped {features}")
+        else:
+            chunks.append(features.values)
     if not chunks:
         raise DeepvizError("none of the inputs could be decoded")
-    features = np.concatenate(chunks)
-    groups = np.concatenate([np.full(len(c), k) for k, c in enumerate(chunks)])
-    fitted = fit_mapping(features, planner.mapping, planner.extractor.model_id, groups=groups)
+    fitted = fit_on_tracks(chunks, planner.mapping, planner.extractor.model_id)
     fitted.save(out, run.overwrite)
-    say(f"fitted {plan.method} on {len(features)} segments of {len(chunks)} files → {out}")
+    n = sum(len(c) for c in chunks)
+    say(f"fitted {plan.method} on {n} segments of {len(chunks)} files → {out}")
     return fitted
 
 
@@ -344,20 +351,16 @@ def track_labels(
 
 def analysis_features(planner: Planner, files, labels, progress: bool):
     """(features, labels, file names) of the tracks that decode, and the skipped ones."""
-    from deepviz.progress import progress_bar
-
-    tracks, kept, names, skipped = [], [], [], []
-    for path, label in zip(progress_bar(files, desc="extracting", unit="file", disable=not progress),
-                           labels):  # fmt: skip
-        if label is None:
-            skipped.append({"file": str(path), "error": "no genre_top in FMA's tracks.csv"})
+    label_of = dict(zip(files, labels))
+    skipped = [{"file": str(f), "error": "no genre_top in FMA's tracks.csv"}
+               for f, label in label_of.items() if label is None]  # fmt: skip
+    tracks, kept, names = [], [], []
+    for path, features in planner.each_features([f for f in files if label_of[f]], progress):
+        if isinstance(features, DeepvizError):
+            skipped.append({"file": str(path), "error": features.problem})
             continue
-        try:
-            tracks.append(planner.features(path))
-        except DeepvizError as exc:
-            skipped.append({"file": str(path), "error": exc.problem})
-            continue
-        kept.append(label)
+        tracks.append(features)
+        kept.append(label_of[path])
         names.append(str(path))
     if len(tracks) < 2:
         raise DeepvizError(f"analyze needs at least 2 tracks that decode, got {len(tracks)}")

@@ -8,7 +8,7 @@ import subprocess
 import numpy as np
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.ffmpeg import ffmpeg_exe, file_url, last_error_line, probe
+from deepviz.extract.ffmpeg import MediaInfo, ffmpeg_exe, file_url, last_error_line, probe
 
 SAMPLE_RATE = 44100
 
@@ -33,11 +33,12 @@ def load_audio(
     start: float = 0.0,
     duration: float | None = None,
     stream: int = 0,
+    info: MediaInfo | None = None,
 ) -> np.ndarray:
     """Decode audio stream `stream` of `path` to a mono float32 array at `sr` Hz; channels are
-    averaged, as librosa does."""
+    averaged, as librosa does. `info`: the file's probe, when the caller already has it."""
     path = check_input_file(path)
-    info = probe(path)
+    info = info or probe(path)
     n = info.audio_streams
     if n and stream >= n:
         plural = "s" if n > 1 else ""

@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 
 from deepviz.mapping import stats
-from deepviz.mapping.fitted import fit_mapping, load_mapping
+from deepviz.mapping.fitted import fit_mapping, fit_on_tracks, load_mapping
 from deepviz.mapping.methods import build_mapping
 from deepviz.mapping.motion import place_and_motion
 from deepviz.mapping.options import ACROSS_ONLY, METHODS, PAPER_METHODS, MappingOptions
@@ -103,9 +103,7 @@ def _fitted_for(trial: Trial, tracks: Sequence[TrackFeatures], model_id: str):
     if trial.fit == "track":
         return lambda X: fit_mapping(X, trial.options, model_id)
     if trial.fit == "reference":
-        groups = np.concatenate([np.full(len(t.values), k) for k, t in enumerate(tracks)])
-        allx = np.concatenate([t.values for t in tracks])
-        ref = fit_mapping(allx, trial.options, model_id, groups=groups)
+        ref = fit_on_tracks([t.values for t in tracks], trial.options, model_id)
     else:
         ref = load_mapping(trial.fit)
         ref.check(model_id, tracks[0].values.shape[1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +92,14 @@ def fit_mapping(
     X = check_features(features)
     pipeline = build_mapping(options, n_params).fit(X, groups)
     return FittedMapping(pipeline, options, str(model_id), X.shape[1], n_params)
+
+
+def fit_on_tracks(
+    per_track: Sequence[np.ndarray], options: MappingOptions, model_id: str
+) -> FittedMapping:
+    """Fit on all segments of several tracks, each segment grouped by its track (a reference set)."""
+    groups = np.concatenate([np.full(len(x), k) for k, x in enumerate(per_track)])
+    return fit_mapping(np.concatenate(per_track), options, model_id, groups=groups)
 
 
 def _structure(pipeline: Pipeline) -> list[tuple[str, str, dict]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import moderngl
 import numpy as np
 
@@ -58,38 +61,41 @@ class Canvas:
             self._overlay_prog = ShaderProgram.build(self.ctx, "overlay", OVERLAY)
             self._overlay_vao = self.ctx.vertex_array(self._overlay_prog.prog, [])
 
-    def draw_overlays(self) -> None:
-        if not self.overlays:
-            return
+    @contextlib.contextmanager
+    def _blended(self) -> Iterator[None]:
+        """Premultiplied-alpha blending over the frame, with the full viewport restored after."""
         self.fbo.use()
         self.ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
         self.ctx.enable(moderngl.BLEND)
         self.ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
-        for tex, viewport in self.overlays:
-            self.fbo.viewport = viewport  # only the overlay's own pixels are shaded
-            tex.use(0)
-            self._overlay_prog.set(u_image=0, u_rect=tuple(float(v) for v in viewport))
-            self._overlay_vao.render(moderngl.TRIANGLES, vertices=3)
-        self.ctx.disable(moderngl.BLEND)
-        self.fbo.viewport = (0, 0, self.width, self.height)
+        try:
+            yield
+        finally:
+            self.ctx.disable(moderngl.BLEND)
+            self.fbo.viewport = (0, 0, self.width, self.height)
+
+    def draw_overlays(self) -> None:
+        if not self.overlays:
+            return
+        with self._blended():
+            for tex, viewport in self.overlays:
+                self.fbo.viewport = viewport  # only the overlay's own pixels are shaded
+                tex.use(0)
+                self._overlay_prog.set(u_image=0, u_rect=tuple(float(v) for v in viewport))
+                self._overlay_vao.render(moderngl.TRIANGLES, vertices=3)
 
     def draw_strip(self, viewport: Viewport, values: np.ndarray) -> None:
         """Ten thin bars with `values` (in [0, 1]) in `viewport`, blended over the frame."""
         if self._strip_prog is None:
             self._strip_prog = ShaderProgram.build(self.ctx, "strip", STRIP)
             self._strip_vao = self.ctx.vertex_array(self._strip_prog.prog, [])
-        self.fbo.use()
-        self.ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-        self.ctx.enable(moderngl.BLEND)
-        self.ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
-        self.fbo.viewport = viewport
         bars = np.zeros(10, np.float32)
         bars[: min(10, len(values))] = np.clip(values[:10], 0.0, 1.0)
-        rect = tuple(float(v) for v in viewport)
-        self._strip_prog.set(u_values=bars.tobytes(), u_rect=rect)
-        self._strip_vao.render(moderngl.TRIANGLES, vertices=3)
-        self.ctx.disable(moderngl.BLEND)
-        self.fbo.viewport = (0, 0, self.width, self.height)
+        with self._blended():
+            self.fbo.viewport = viewport
+            rect = tuple(float(v) for v in viewport)
+            self._strip_prog.set(u_values=bars.tobytes(), u_rect=rect)
+            self._strip_vao.render(moderngl.TRIANGLES, vertices=3)
 
     def read(self) -> bytes:
         """Resolve (if multisampled) and read the whole frame: RGB24, rows top to bottom."""
