@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.features import SAMPLE_RATE
 from deepviz.fileio import batch_jobs, check_output_path, is_batch
 from deepviz.mapping.options import METHODS, SCALE_BY, SCALINGS, MappingOptions
 from deepviz.options import RunOptions, option
@@ -152,12 +151,13 @@ class Planner:
         """The track's features: from the cache, else decoded, run through the network, cached."""
         import numpy as np
 
-        from deepviz.extract.audio import check_input_file, load_audio
-        from deepviz.extract.ffmpeg import probe
+        from deepviz.extract.audio import check_input_file
+        from deepviz.extract.decode import check_length, probe
 
         ex, stream = self.extractor, self.plan.audio_stream
         check_input_file(path)
         info = probe(path)
+        check_length(info.duration, path)
         streams = info.audio_streams
         if streams > 1:
             self.note(f"deepviz: note: {path} has {streams} audio streams; using stream {stream} "
@@ -166,13 +166,10 @@ class Planner:
         entry = self.cache.entry(path, key) if key else None
         if entry is not None and (hit := self.cache.load(entry, ex.model_id)) is not None:
             return hit
-        y = load_audio(path, stream=stream, info=info)
-        minutes, seconds = divmod(len(y) / SAMPLE_RATE, 60)
-        self.say(
-            f"{path}: {int(minutes)}:{seconds:04.1f}, extracting features with "
-            f"{ex.model_id} on {ex.device.type} …"
-        )
-        features = ex.extract_audio(y)
+        minutes, seconds = divmod(info.duration or 0.0, 60)
+        length = f"{int(minutes)}:{seconds:04.1f}, " if info.duration else ""
+        self.say(f"{path}: {length}extracting features with {ex.model_id} on {ex.device.type} …")
+        features = ex.extract(path, stream)
         if not np.isfinite(features.values).all():
             raise DeepvizError(f"the network {ex.model_id} gave NaN or infinite features", path)
         if entry is not None:
@@ -269,7 +266,7 @@ def fit_files(
 def single_job(audio: str, output: str | None, overwrite: bool, start: float) -> tuple[Path, Path]:
     """(input, output) of a one-file render, checked before any work."""
     from deepviz.extract.audio import check_input_file
-    from deepviz.extract.ffmpeg import probe
+    from deepviz.extract.decode import probe
     from deepviz.renderer.encoder import check_format
 
     check_input_file(audio)
@@ -409,7 +406,7 @@ def video_provenance(path: str) -> dict:
     import json
 
     from deepviz.extract.audio import check_input_file
-    from deepviz.extract.ffmpeg import read_tags
+    from deepviz.extract.decode import read_tags
 
     check_input_file(path)
     comment = read_tags(path).get("comment", "")

@@ -1,4 +1,4 @@
-"""Decode any audio ffmpeg reads into mono float32 at 44.1 kHz, streamed through a pipe."""
+"""Audio files in and out: checks before decoding, whole clips (PyAV), encoding (ffmpeg)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import subprocess
 import numpy as np
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.ffmpeg import MediaInfo, ffmpeg_exe, file_url, last_error_line, probe
-
-SAMPLE_RATE = 44100
+from deepviz.extract.decode import SAMPLE_RATE, audio_chunks
+from deepviz.extract.ffmpeg import ffmpeg_exe, file_url, last_error_line
 
 
 def check_input_file(path: str | os.PathLike) -> str:
@@ -27,47 +26,10 @@ def check_input_file(path: str | os.PathLike) -> str:
     return path
 
 
-def load_audio(
-    path: str | os.PathLike,
-    sr: int = SAMPLE_RATE,
-    start: float = 0.0,
-    duration: float | None = None,
-    stream: int = 0,
-    info: MediaInfo | None = None,
-) -> np.ndarray:
-    """Decode audio stream `stream` of `path` to a mono float32 array at `sr` Hz; channels are
-    averaged, as librosa does. `info`: the file's probe, when the caller already has it."""
-    path = check_input_file(path)
-    info = info or probe(path)
-    n = info.audio_streams
-    if n and stream >= n:
-        plural = "s" if n > 1 else ""
-        raise DeepvizError(f"--audio-stream {stream}: the file has {n} audio stream{plural} "
-                           "(0 is the first)", path)  # fmt: skip
-    channels = info.channels if stream == 0 else None  # probe reads the first stream's layout
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error"]
-    if start:
-        cmd += ["-ss", f"{start:.6f}"]
-    cmd += ["-i", file_url(path)]
-    if duration is not None:
-        cmd += ["-t", f"{duration:.6f}"]
-    cmd += ["-map", f"0:a:{stream}", "-vn", "-ac", str(channels or 1), "-ar", str(sr)]
-    cmd += ["-f", "f32le", "pipe:1"]
-    proc = subprocess.run(cmd, capture_output=True)
-    if proc.returncode != 0:
-        err = proc.stderr.decode(errors="replace")
-        if "matches no streams" in err or "does not contain any stream" in err:
-            raise DeepvizError("no audio stream in this file", path)
-        raise DeepvizError(f"cannot decode audio ({last_error_line(err)})", path)
-    y = np.frombuffer(proc.stdout, dtype="<f4")
-    if channels and channels > 1:
-        y = y[: len(y) - len(y) % channels].reshape(-1, channels).mean(axis=1)
-    y = y.astype(np.float32, copy=True)
-    if y.size == 0:
-        raise DeepvizError("no audio samples decoded (empty or silent stream)", path)
-    if not np.isfinite(y).all():
-        y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
-    return y
+def load_audio(path: str | os.PathLike, sr: int = SAMPLE_RATE, stream: int = 0) -> np.ndarray:
+    """The whole of audio stream `stream` of `path`, mono float32 at `sr` Hz (channels averaged,
+    as librosa does). For short clips: tracks are analysed chunk by chunk (`audio_chunks`)."""
+    return np.concatenate(list(audio_chunks(check_input_file(path), stream, sr)))
 
 
 def write_audio(

@@ -19,6 +19,8 @@ from deepviz.errors import DeepvizError
 from deepviz.extract.features import Segmentation, TrackFeatures
 from deepviz.fileio import atomic_path
 
+FORMAT = "v2"  # bump when the analysis changes what a track's features are (v2: per-block top_db)
+
 
 def cache_root() -> Path:
     if os.environ.get("DEEPVIZ_CACHE"):
@@ -44,7 +46,7 @@ class FeatureCache:
 
     def entry(self, audio: str | os.PathLike, model_key: str) -> Path:
         safe = re.sub(r"[^A-Za-z0-9_.-]", "_", model_key)
-        return self.root / safe / f"{file_digest(audio)}.npz"
+        return self.root / FORMAT / safe / f"{file_digest(audio)}.npz"
 
     def load(self, entry: Path, model_id: str) -> TrackFeatures | None:
         """The cached features, or None when absent or unreadable."""

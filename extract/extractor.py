@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterable
 
 import numpy as np
 import torch
 
 from deepviz.errors import DeepvizError
-from deepviz.extract.audio import load_audio
+from deepviz.extract.audio import check_input_file
 from deepviz.extract.cache import file_digest
 from deepviz.extract.checkpoint import Checkpoint, load_checkpoint, resolve_checkpoint
-from deepviz.extract.envelopes import envelopes
-from deepviz.extract.features import SAMPLE_RATE, TrackFeatures, audio_patches
+from deepviz.extract.decode import audio_chunks
+from deepviz.extract.features import SAMPLE_RATE, TrackFeatures
+from deepviz.extract.stream import TrackAnalysis
 
 
 def resolve_device(name: str = "auto") -> torch.device:
@@ -72,10 +74,15 @@ class FeatureExtractor:
                 out.append(f.float().flatten(1).cpu().numpy())
         return np.concatenate(out).astype(np.float32)
 
-    def extract_audio(self, y: np.ndarray, sr: int = SAMPLE_RATE) -> TrackFeatures:
-        p, seg = audio_patches(y, sr)
-        values = self.features_of_patches(p)
-        return TrackFeatures(values, seg, len(y) / sr, self.model_id, envelopes(y, sr))
+    def extract_chunks(self, chunks: Iterable[np.ndarray], sr: int = SAMPLE_RATE) -> TrackFeatures:
+        """Features of a track given as mono chunks, one 30.72 s block in memory at a time."""
+        analysis = TrackAnalysis(sr)
+        values = [self.features_of_patches(p) for p in analysis.patches(chunks)]
+        return TrackFeatures(np.concatenate(values), analysis.segmentation, analysis.duration,
+                             self.model_id, analysis.envelopes)  # fmt: skip
 
-    def extract(self, path: str | os.PathLike) -> TrackFeatures:
-        return self.extract_audio(load_audio(path))
+    def extract_audio(self, y: np.ndarray, sr: int = SAMPLE_RATE) -> TrackFeatures:
+        return self.extract_chunks([y], sr)
+
+    def extract(self, path: str | os.PathLike, stream: int = 0) -> TrackFeatures:
+        return self.extract_chunks(audio_chunks(check_input_file(path), stream))

@@ -78,11 +78,12 @@ def patches(mfccs: np.ndarray, seg: Segmentation, frames: int = SEGMENT_FRAMES) 
 
 
 def audio_patches(y: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[np.ndarray, Segmentation]:
-    """From mono audio to (n, 64, 96) MFCC patches and their segmentation."""
-    m = mfcc(y, sr)
-    duration = len(y) / sr
-    seg = segment_windows(m.shape[1], duration)
-    return patches(m, seg), seg
+    """From mono audio to (n, 64, 96) MFCC patches and their segmentation (as a stream would)."""
+    from deepviz.extract.stream import TrackAnalysis
+
+    analysis = TrackAnalysis(sr, with_envelopes=False)
+    p = np.concatenate(list(analysis.patches([y])))
+    return p, analysis.segmentation
 
 
 @dataclass

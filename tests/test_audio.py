@@ -6,7 +6,7 @@ from conftest import encode
 
 from deepviz.errors import DeepvizError
 from deepviz.extract.audio import load_audio
-from deepviz.extract.ffmpeg import probe
+from deepviz.extract.decode import probe
 from deepviz.extract.synth import synth_track
 
 

@@ -18,6 +18,8 @@ def deepviz(*args: str) -> subprocess.CompletedProcess:
         (["render", "a.mp3", "--fps", "nan"], "--fps: must be a finite number"),
         (["render", "a.mp3", "--duration", "inf"], "--duration: must be a finite number"),
         (["render", "a.mp3", "--smoothing", "nan"], "--smoothing: must be a finite number"),
+        (["render", "a.mp3", "--start", "nan"], "--start: must be a finite number"),
+        (["render", "a.mp3", "--duration", "nan"], "--duration: must be a finite number"),
         (["render", "a.mp3", "--size", "10x10"], "--size: 10x10"),
         (["render", "a.mp3", "--scene", "nope"], "--scene:"),
         (["render"], "Missing argument"),

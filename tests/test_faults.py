@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import resource
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -99,3 +102,50 @@ def test_mutated_fits_load_or_give_one_error(tmp_path):
                 errors += 1
                 assert "\n" not in str(exc)
         assert errors > 50 and peak_mib() - before < BUDGET_MIB
+
+
+def _deepviz(*args, env=None, preexec_fn=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "deepviz", *map(str, args)], capture_output=True,
+                          text=True, env=env, preexec_fn=preexec_fn)  # fmt: skip
+
+
+def _one_error_line(proc: subprocess.CompletedProcess, *words: str) -> None:
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1, proc.stderr
+    assert len(lines) == 1 and lines[0].startswith("deepviz: error: "), proc.stderr
+    assert all(w in lines[0] for w in words), lines[0]
+
+
+def test_an_encoder_that_fails_to_start_leaves_nothing(tmp_path, music_wav):
+    env = {**os.environ, "IMAGEIO_FFMPEG_EXE": "/bin/false"}
+    out = tmp_path / "v.mp4"
+    proc = _deepviz("render", music_wav, "-o", out, "--size", "64x48", "-q",
+                    "--dump-params", tmp_path / "v.csv", env=env)  # fmt: skip
+    _one_error_line(proc, str(out))
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_full_disk_names_the_file_and_leaves_nothing(tmp_path, music_wav):
+    """RLIMIT_FSIZE makes every write past 4 KiB fail as a full disk would (EFBIG)."""
+
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    out = tmp_path / "curves.csv"
+    _deepviz("params", music_wav, "-o", tmp_path / "warm.csv")  # features cached: no cache write
+    proc = _deepviz("params", music_wav, "-o", out, preexec_fn=small_files)
+    _one_error_line(proc, str(out), "File too large")
+    assert sorted(os.listdir(tmp_path)) == ["warm.csv"]
+
+
+def test_a_network_that_gives_nan_names_the_track(tmp_path, tiny_dvz, music_wav):
+    """Finite weights so large that the activations overflow: the features are NaN."""
+    ckpt = load_checkpoint(tiny_dvz)
+    state = {k: v * 1e30 if v.is_floating_point() else v for k, v in ckpt.state_dict.items()}
+    huge = tmp_path / "huge.dvz"
+    save_checkpoint(Checkpoint(ckpt.arch, ckpt.model_config, ckpt.scaler, state, {"name": "huge"}),
+                    huge)
+    proc = _deepviz("params", music_wav, "--model", huge, "--fit", "track", "-q", "-o",
+                    tmp_path / "p.csv")
+    _one_error_line(proc, str(music_wav), "NaN or infinite features")
+    assert not (tmp_path / "p.csv").exists()

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import decode_frames, encode
 
 from deepviz.cli import main
-from deepviz.extract.ffmpeg import probe
+from deepviz.extract.decode import probe
 from deepviz.extract.synth import synth_track
 
 W, H, FPS = 96, 64, 12
@@ -282,7 +282,8 @@ def test_sigterm_and_sighup_clean_up_like_ctrl_c(tmp_path, signum):
     stale.write_bytes(b"half a video")
     proc = subprocess.Popen(
         [sys.executable, "-m", "deepviz", "render", str(wav), "-o", str(out), "--size", "320x180",
-         "--preset", "ultrafast", "-q"], stderr=subprocess.PIPE, text=True,
+         "--preset", "ultrafast", "-q", "--dump-params", str(tmp_path / "v.csv")],
+        stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.time() + 60
     while time.time() < deadline and not [p for p in tmp_path.iterdir() if p.name.startswith(".")
@@ -292,7 +293,7 @@ def test_sigterm_and_sighup_clean_up_like_ctrl_c(tmp_path, signum):
     proc.send_signal(signum)
     err = proc.communicate(timeout=60)[1]
     assert proc.returncode == 128 + signum and "interrupted" in err and "Traceback" not in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.wav"]  # no part, no stale part
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.wav"]  # no part, stale part, csv
 
 
 def test_output_that_appears_during_a_render_is_kept(tmp_path, music_wav):

@@ -11,7 +11,8 @@ import argparse
 import subprocess
 from pathlib import Path
 
-from deepviz.extract.ffmpeg import ffmpeg_exe, probe
+from deepviz.extract.decode import probe
+from deepviz.extract.ffmpeg import ffmpeg_exe
 
 PACKAGES = ("fretsonfire-songs-muldjord", "fretsonfire-songs-sectoid", "drascula-music",
             "hyperrogue-music", "asc-music")  # fmt: skip
