@@ -128,7 +128,8 @@ def memory_report(rows) -> list[str]:
              "| what | wall s | peak RSS MiB | × the 30 s figure |", "|---|---:|---:|---:|"]  # fmt: skip
     base = {"params": rows[0][2], "render": rows[3][2]}
     for name, secs, rss in rows:
-        lines.append(f"| {name} | {secs:.1f} | {rss:.0f} | {rss / base[name.split()[0].rstrip(",")]:.2f} |")
+        kind = name.split(",")[0].split()[0]
+        lines.append(f"| {name} | {secs:.1f} | {rss:.0f} | {rss / base[kind]:.2f} |")
     worst = max(r[2] for r in rows)
     growth = max(rows[2][2] / rows[0][2], rows[4][2] / rows[3][2])
     ok = worst <= 1536 and growth <= 1.25

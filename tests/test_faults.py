@@ -143,9 +143,11 @@ def test_a_network_that_gives_nan_names_the_track(tmp_path, tiny_dvz, music_wav)
     ckpt = load_checkpoint(tiny_dvz)
     state = {k: v * 1e30 if v.is_floating_point() else v for k, v in ckpt.state_dict.items()}
     huge = tmp_path / "huge.dvz"
-    save_checkpoint(Checkpoint(ckpt.arch, ckpt.model_config, ckpt.scaler, state, {"name": "huge"}),
-                    huge)
-    proc = _deepviz("params", music_wav, "--model", huge, "--fit", "track", "-q", "-o",
-                    tmp_path / "p.csv")
+    save_checkpoint(
+        Checkpoint(ckpt.arch, ckpt.model_config, ckpt.scaler, state, {"name": "huge"}), huge
+    )
+    proc = _deepviz(
+        "params", music_wav, "--model", huge, "--fit", "track", "-q", "-o", tmp_path / "p.csv"
+    )
     _one_error_line(proc, str(music_wav), "NaN or infinite features")
     assert not (tmp_path / "p.csv").exists()
