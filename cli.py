@@ -122,9 +122,9 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 def _register() -> None:
-    from deepviz import cli_mapping, cli_render, cli_training
+    from deepviz import cli_batch, cli_mapping, cli_render, cli_training
 
-    for module in (cli_render, cli_mapping, cli_training):
+    for module in (cli_render, cli_batch, cli_mapping, cli_training):
         for command in module.COMMANDS:
             main.add_command(command)
 

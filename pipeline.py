@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deepviz.errors import DeepvizError
-from deepviz.fileio import batch_jobs, check_output_path, is_batch
+from deepviz.fileio import check_output_path, is_batch
 from deepviz.mapping.options import METHODS, SCALE_BY, SCALINGS, MappingOptions
 from deepviz.options import RunOptions, option
 from deepviz.scenes.registry import scene_names
@@ -56,10 +56,12 @@ class PlanOptions:
                                   "across for pca and kmeans-pca, features otherwise].")  # fmt: skip
     clusters: int | None = option(None, "--clusters", kind=int, low=2, high=1000,
                                   help="K-Means clusters (kmeans, kmeans-pca) [default: 10].")  # fmt: skip
-    fit_path: str | None = option(None, "--fit", kind=str, metavar="reference|track|FILE",
+    fit_path: str | None = option(None, "--fit", kind=str, metavar="reference|track|batch|FILE",
                                   help="reference: the model's shipped reference fit (the default "
                                   "unless a mapping option is given); track: fit on the track "
-                                  "itself (the paper's); FILE: a fit saved by `deepviz fit`.")  # fmt: skip
+                                  "itself; batch: one fit on all the tracks given (the paper's; "
+                                  "`deepviz batch` with a mapping option); FILE: a fit saved by "
+                                  "`deepviz fit`.")  # fmt: skip
     motion: float | None = option(None, "--motion", kind=float, low=0, high=0.45,
                                   help="With a reference fit: the spread (std) of the track's own "
                                   "motion around its place; 0 = the fit's values as they are "
@@ -103,7 +105,7 @@ def reference_fit(plan: PlanOptions, note: Say) -> tuple[FittedMapping | None, f
     """(the fit every track shares, or None to fit each track on itself; the motion target)."""
     from deepviz.mapping.fitted import load_mapping
 
-    if plan.fit_path == "track":
+    if plan.fit_path in ("track", "batch"):  # batch: fitted on a batch's tracks (deepviz batch)
         return None, 0.0
     if plan.fit_path not in (None, "reference"):
         if plan.mapping_given():
@@ -294,42 +296,27 @@ def render_tracks(
     from deepviz.renderer.render import Panel, frame_range, render_panels
     from deepviz.scenes import create_context
 
+    if is_batch(inputs):  # several inputs or a folder: the batch engine, one track at a time
+        from deepviz.batch import BatchOptions, run_batch
+
+        if dump_params:
+            raise DeepvizError("--dump-params takes a single input (use `deepviz params` per file)")
+        run_batch(inputs, output, plan, video, run, BatchOptions(jobs=1), say, note)
+        return
     video = video.effective()
-    batch = is_batch(inputs)
-    if batch and dump_params:
-        raise DeepvizError("--dump-params takes a single input (use `deepviz params` per file)")
     if dump_params:
         check_output_path(dump_params, run.overwrite, "curve file")
-    jobs = batch_jobs(inputs, output) if batch else [
-        single_job(inputs[0], output, run.overwrite, video.start)]  # fmt: skip
+    src, out = single_job(inputs[0], output, run.overwrite, video.start)
     gl = create_context()  # before the slow part: no EGL is an error at once
     planner = Planner(plan, say, note)
-    failed: list[str] = []
-    for k, (src, out) in enumerate(jobs, 1):
-        if batch:
-            say(f"[{k}/{len(jobs)}] {src}")
-        try:
-            if batch:
-                if out.exists() and not run.overwrite:
-                    note(f"deepviz: skipped {out}: already exists (use -y)")
-                    continue
-                check_output_path(out, run.overwrite)
-            curves = planner.curves(src)
-            panel = Panel(curves, plan.scene, plan.seed)
-            render_panels([panel], src, out, video, run.quiet, gl, overwrite=run.overwrite,
-                          metadata=planner.provenance(), audio_stream=plan.audio_stream)  # fmt: skip
-            if dump_params:  # only once the video is there: a failed render leaves neither
-                frames = frame_range(curves, video.start, video.duration)
-                write_curves(curves, dump_params, slice(frames.start, frames.stop), run.overwrite)
-        except DeepvizError as exc:
-            if not batch:
-                raise
-            failed.append(str(src))
-            note(f"deepviz: error: {exc}")
-            continue
-        say(f"wrote {out}")
-    if failed:
-        raise DeepvizError(f"{len(failed)} of {len(jobs)} files failed: {', '.join(failed)}")
+    curves = planner.curves(src)
+    render_panels([Panel(curves, plan.scene, plan.seed)], src, out, video, run.quiet, gl,
+                  overwrite=run.overwrite, metadata=planner.provenance(),
+                  audio_stream=plan.audio_stream)  # fmt: skip
+    if dump_params:  # only once the video is there: a failed render leaves neither
+        frames = frame_range(curves, video.start, video.duration)
+        write_curves(curves, dump_params, slice(frames.start, frames.stop), run.overwrite)
+    say(f"wrote {out}")
 
 
 def track_labels(

@@ -21,7 +21,7 @@ class LineProgress:
         self.iterable = iterable
         self.total = total if total is not None else (len(iterable) if iterable is not None else 0)
         self.desc, self.unit, self.every = desc, unit, every
-        self.n, self.start = 0, time.monotonic()
+        self.n, self.start, self.postfix, self.printed = 0, time.monotonic(), "", -1
         self.last = self.start
 
     def line(self) -> str:
@@ -33,22 +33,30 @@ class LineProgress:
         if self.total and rate > 0 and self.n < self.total:
             minutes, seconds = divmod(int((self.total - self.n) / rate), 60)
             eta = f", ETA {minutes}:{seconds:02d}"
-        return f"{self.desc}: {done}{pct}, {rate:.1f} {self.unit}s/s{eta}"
+        post = f" ({self.postfix})" if self.postfix else ""
+        return f"{self.desc}: {done}{pct}, {rate:.2g} {self.unit}s/s{eta}{post}"
 
     def update(self, n: int = 1) -> None:
         self.n += n
         now = time.monotonic()
         if now - self.last >= self.every:
             self.last = now
+            self.printed = self.n
             print(self.line(), file=sys.stderr, flush=True)
 
     def set_postfix(self, *args, **kwargs) -> None:
         pass
 
+    def set_postfix_str(self, text: str = "", refresh: bool = True) -> None:
+        self.postfix = text
+
+    def set_description(self, desc: str = "", refresh: bool = True) -> None:
+        self.desc = desc
+
     def close(self) -> None:
-        if self.n:
+        if self.n and self.n != self.printed:
             print(self.line(), file=sys.stderr, flush=True)
-            self.n = 0
+        self.n = self.printed = 0
 
     def __iter__(self) -> Iterator:
         for item in self.iterable:

@@ -143,24 +143,33 @@ def load_mapping(path: str | os.PathLike) -> FittedMapping:
             raise DeepvizError(
                 f"too large for a mapping file (over {MAX_FIT_BYTES >> 20} MiB)", path
             )
-        data = json.loads(Path(path).read_bytes().decode("utf-8"))
+        raw = Path(path).read_bytes()
     except FileNotFoundError:
         raise DeepvizError("no such mapping file", path) from None
     except OSError as e:
         raise DeepvizError(f"cannot read the mapping file: {e.strerror}", path) from None
-    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise DeepvizError(
-            "not a deepviz mapping file (expected JSON from `deepviz fit`)", path
-        ) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise DeepvizError("not a deepviz mapping file (no 'deepviz-mapping' format tag)", path)
-    if data.get("version") != VERSION:
-        raise DeepvizError(f"unsupported mapping file version {data.get('version')!r}", path)
-    try:
-        fitted = _decode_fit(data)
-    except DeepvizError as e:
-        raise DeepvizError(f"corrupt mapping file: {e.problem}", path) from None
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as e:
-        raise DeepvizError(f"corrupt mapping file: {e}", path) from None
+    fitted = parse_mapping(raw, path)
     fitted.path = os.fspath(path)
     return fitted
+
+
+def parse_mapping(raw: bytes | str, origin: str | os.PathLike) -> FittedMapping:
+    """A mapping from the text of a fit file (`origin` names it in errors), fully checked."""
+    if len(raw) > MAX_FIT_BYTES:
+        raise DeepvizError(f"too large for a mapping file (over {MAX_FIT_BYTES >> 20} MiB)", origin)
+    try:
+        data = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise DeepvizError(
+            "not a deepviz mapping file (expected JSON from `deepviz fit`)", origin
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DeepvizError("not a deepviz mapping file (no 'deepviz-mapping' format tag)", origin)
+    if data.get("version") != VERSION:
+        raise DeepvizError(f"unsupported mapping file version {data.get('version')!r}", origin)
+    try:
+        return _decode_fit(data)
+    except DeepvizError as e:
+        raise DeepvizError(f"corrupt mapping file: {e.problem}", origin) from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as e:
+        raise DeepvizError(f"corrupt mapping file: {e}", origin) from None

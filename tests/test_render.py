@@ -214,9 +214,10 @@ def test_batch_renders_a_folder_and_reports_a_broken_file(tmp_path, music):
         main, ["render", str(src), "-o", str(out), "--scene", "bar", *SMALL]
     )
     assert result.exit_code == 1
-    assert sorted(p.name for p in out.iterdir()) == ["one.mp4", "two.mp4"]
+    videos = sorted(p.name for p in out.iterdir() if p.suffix == ".mp4")
+    assert videos == ["one.mp4", "two.mp4"] and (out / "summary.csv").is_file()
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("deepviz: error")]
-    assert len(errors) == 2 and "three.mp3" in errors[0] and "1 of 3 files failed" in errors[1]
+    assert len(errors) == 2 and "three.mp3" in errors[0] and "1 of 3 tracks failed" in errors[1]
     assert abs(probe(out / "two.mp4").duration - 2.0) < 0.15
 
 
@@ -312,11 +313,10 @@ def test_output_that_appears_during_a_render_is_kept(tmp_path, music_wav):
 
 def test_a_batch_never_overwrites_an_input_and_names_colliding_inputs(tmp_path, music_wav):
     (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    for sub in ("a", "b"):
-        (tmp_path / sub / "x.wav").write_bytes(music_wav.read_bytes())
-    result = render(tmp_path / "a", tmp_path / "b", "-o", tmp_path / "out", *SMALL, expect=1)
-    assert "a/x.wav and" in result.output and "b/x.wav would both write" in result.output
+    for name in ("x.wav", "x.flac"):
+        (tmp_path / "a" / name).write_bytes(music_wav.read_bytes())
+    result = render(tmp_path / "a", "-o", tmp_path / "out", *SMALL, expect=1)
+    assert "a/x.flac and" in result.output and "a/x.wav would both write" in result.output
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "y.mp4").write_bytes(b"an input video")
     (tmp_path / "c" / "y.wav").write_bytes(music_wav.read_bytes())

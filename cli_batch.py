@@ -1,0 +1,37 @@
+"""`deepviz batch`: options in, the batch engine called, nothing else."""
+
+from __future__ import annotations
+
+import click
+
+from deepviz.batch import BatchOptions, batch_plan, run_batch
+from deepviz.cli_options import options_from, run_options, stderr
+from deepviz.options import RunOptions
+from deepviz.pipeline import PlanOptions
+from deepviz.renderer.options import VideoOptions
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, metavar="FOLDER",
+              help="Where the videos go (mirroring the input folders), with fit.json, "
+              "manifest.json, summary.json/.csv and contact-sheet.png.")  # fmt: skip
+@options_from(BatchOptions, "batch")
+@options_from(PlanOptions, "plan")
+@options_from(VideoOptions, "video")
+@run_options
+def batch(inputs, output, batch: BatchOptions, plan: PlanOptions, video: VideoOptions,
+          run: RunOptions):  # fmt: skip
+    """Render every audio file of INPUTS (files and folders, searched recursively) with one
+    shared fit, in parallel; run it again to finish an interrupted batch.
+
+    \b
+    deepviz batch ./Electronic -o videos/ --scene real --mapping kmeans --jobs 2
+    deepviz batch ./FMA/Rock ./FMA/Folk -o videos/ --fit reference.json
+    deepviz batch ./library -o videos/ --executor dask --scheduler tcp://host:8786
+    """
+    run_batch(inputs, output, batch_plan(plan), video, run, batch, stderr(not run.quiet),
+              stderr())  # fmt: skip
+
+
+COMMANDS = [batch]

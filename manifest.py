@@ -1,0 +1,94 @@
+"""A batch's memory in its output folder: which input and options made each video, so that a
+re-run does only what is missing or stale."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+from deepviz.pipeline import PlanOptions, Say, silent
+from deepviz.renderer.options import VideoOptions
+from deepviz.workers import TrackJob
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = "deepviz-batch-manifest"
+MAX_MANIFEST_BYTES = 64 << 20
+
+
+def options_digest(plan: PlanOptions, video: VideoOptions, model_key: str | None,
+                   fit_text: str | None) -> str:  # fmt: skip
+    """Names everything that decides a video's frames and sound, for the manifest."""
+    doc = {"plan": dataclasses.asdict(plan), "video": dataclasses.asdict(video),
+           "model": model_key, "fit": fit_text}  # fmt: skip
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+class Manifest:
+    """What each video of the folder was made from: {output: {source, source_sha256, options,
+    row}}; rewritten atomically after every track, so an interruption leaves it consistent."""
+
+    def __init__(self, folder: Path, note: Say = silent):
+        self.path = folder / MANIFEST
+        self.entries: dict[str, dict] = {}
+        if self.path.is_file():
+            self.entries = self._read(note)
+
+    def _read(self, note: Say) -> dict[str, dict]:
+        try:
+            if self.path.stat().st_size > MAX_MANIFEST_BYTES:
+                raise ValueError("too large")
+            doc = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(doc, dict) or doc.get("format") != MANIFEST_FORMAT:
+                raise ValueError("not a deepviz batch manifest")
+            tracks = doc.get("tracks")
+            if not isinstance(tracks, dict) or not all(_valid_entry(e) for e in tracks.values()):
+                raise ValueError("malformed entries")
+        except (OSError, ValueError, RecursionError) as exc:
+            note(f"deepviz: note: {self.path}: ignored ({exc}); every video is checked again")
+            return {}
+        return tracks
+
+    def up_to_date(self, out: Path, source_sha: str, options: str) -> dict | None:
+        """The row of a finished video made from the same input and options, else None."""
+        e = self.entries.get(str(out))
+        if e and e["source_sha256"] == source_sha and e["options"] == options and out.is_file():
+            return e["row"]
+        return None
+
+    def record(self, out: Path, source_sha: str, options: str, row: dict) -> None:
+        from deepviz.fileio import atomic_path
+
+        self.entries[str(out)] = {"source": row["file"], "source_sha256": source_sha,
+                                  "options": options, "row": row}  # fmt: skip
+        doc = {"format": MANIFEST_FORMAT, "version": 1, "tracks": self.entries}
+        with atomic_path(self.path) as tmp:
+            tmp.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+
+
+def _valid_entry(e) -> bool:
+    return (isinstance(e, dict) and isinstance(e.get("row"), dict)
+            and all(isinstance(e.get(k), str) for k in ("source", "source_sha256", "options")))  # fmt: skip
+
+
+def new_jobs(pairs, manifest: Manifest, options: str, force: bool, overwrite: bool,
+             note: Say) -> tuple[list[TrackJob], list[dict], dict[int, str]]:  # fmt: skip
+    """(jobs to run, rows of videos already up to date, each job's input digest)."""
+    from deepviz.extract.cache import file_digest
+
+    todo, done, digests = [], [], {}
+    for i, (src, out) in enumerate(pairs):
+        sha = file_digest(src)
+        row = None if force else manifest.up_to_date(out, sha, options)
+        if row is not None:
+            done.append({**row, "status": "skipped"})
+            continue
+        if out.exists() and str(out) not in manifest.entries and not (overwrite or force):
+            note(f"deepviz: skipped {out}: exists and was not made by this batch (use -y)")
+            done.append({"file": str(src), "output": str(out), "status": "skipped",
+                         "error": "exists, not made by this batch"})  # fmt: skip
+            continue
+        todo.append(TrackJob(i, str(src), str(out), replace=out.exists()))
+        digests[i] = sha
+    return todo, done, digests
