@@ -124,7 +124,7 @@ def shared_fit(plan: PlanOptions, planner, executor: Executor, pairs, progress_o
     if plan.fit_path != "batch":
         fitted = planner.fitted  # the reference fit or the user's --fit FILE
         return (json.dumps(fitted.to_json()) if fitted else None), planner.motion
-    settings = BatchSettings(plan, VideoOptions(), None, None, 0.0, False)
+    settings = BatchSettings(plan, VideoOptions(), None, None, 0.0)
     jobs = [TrackJob(i, str(src), str(out)) for i, (src, out) in enumerate(pairs)]
     bar = BatchProgress(len(jobs), progress_off, silent)
     bar.bar.set_description("features")
@@ -211,14 +211,13 @@ def _render_all(pairs, folder, plan, video, run, opts, planner, executor, say, n
         fit_name = str(folder / "fit.json")
         with atomic_path(fit_name) as tmp:
             tmp.write_text(fit_text + "\n", encoding="utf-8")
-    show_frames = executor.client is None and opts.workers() == 1 and not run.quiet
-    settings = BatchSettings(plan, video, fit_text, fit_name, motion, show_frames)
+    settings = BatchSettings(plan, video, fit_text, fit_name, motion)
     manifest = Manifest(folder, note)
     digest = options_digest(plan, video, planner.extractor.cache_key, fit_text)
     jobs, rows, shas = new_jobs(pairs, manifest, digest, opts.force, run.overwrite, note)
     say(f"{len(pairs)} tracks: {len(jobs)} to render, {len(pairs) - len(jobs)} skipped "
         f"(up to date or not ours)")  # fmt: skip
-    bar = BatchProgress(len(jobs), run.quiet or show_frames, note)
+    bar = BatchProgress(len(jobs), run.quiet, note)
     try:
         for job, row in executor.run(settings, jobs, "render", bar.started):
             bar.finished(job, row)

@@ -32,7 +32,7 @@ def render(audio, output, plan: PlanOptions, video: VideoOptions, dump_params, r
 @click.command()
 @click.option("-o", "--output", default="demo.mp4", show_default=True, help="The video to write.")
 @options_from(PlanOptions, "plan", exclude=("model", "layer", "device", "fit_path"))
-@options_from(VideoOptions, "video", defaults={"preset": "veryfast"})
+@options_from(VideoOptions, "video")
 @run_options
 def demo(output, plan: PlanOptions, video: VideoOptions, run: RunOptions):
     """Render the bundled demo track with the embedded default model."""
@@ -100,7 +100,11 @@ def compare(audio, output, vary, mappings, grid, no_labels, show_params, still, 
 @click.option("-o", "--output", required=True, metavar="FILE.png", help="The picture to write.")
 @click.option("--at", "at", required=True, type=float, metavar="T", help="The second to show.")
 @options_from(PlanOptions, "plan")
-@options_from(VideoOptions, "video", exclude=("start", "duration", "crf", "preset", "preview"))
+@options_from(
+    VideoOptions,
+    "video",
+    exclude=("start", "duration", "crf", "preset", "preview", "quality", "encoder"),
+)
 @run_options
 def still(audio, output, at, plan: PlanOptions, video: VideoOptions, run: RunOptions):
     """The frame of AUDIO's video at second T, as a PNG: a preview before a long render.

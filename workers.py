@@ -24,7 +24,6 @@ class BatchSettings:
     fit_text: str | None  # the shared fit as JSON, None: each track fitted on itself
     fit_name: str | None  # how provenance names it (fit.json in the output folder)
     motion: float
-    show_frames: bool  # a frame progress bar (one track at a time, here); else quiet
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ class TrackRenderer:
             s, planner = self.settings, self.planner
             curves = planner.curves(job.source)
             render_panels([Panel(curves, s.plan.scene, s.plan.seed)], job.source, job.output,
-                          s.video, not s.show_frames, self.gl, overwrite=job.replace,
+                          s.video, True, self.gl, overwrite=job.replace,
                           metadata=planner.provenance(), audio_stream=s.plan.audio_stream)  # fmt: skip
         except DeepvizError as exc:
             return {**row, "error": exc.problem if exc.path else str(exc)}

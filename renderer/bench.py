@@ -1,4 +1,5 @@
-"""`make bench`: deepviz render vs ffmpeg's showcqt on the same 30 s clip, side by side, as ratios."""
+"""`make bench`: deepviz render vs ffmpeg's showcqt on the same 30 s clip, side by side, as ratios;
+the x264-only floor; a 6-panel comparison; peak memory as the track grows to 60 minutes."""
 
 from __future__ import annotations
 
@@ -16,17 +17,33 @@ from deepviz.extract.audio import write_audio
 from deepviz.extract.decode import probe
 from deepviz.extract.ffmpeg import ffmpeg_exe
 from deepviz.extract.synth import synth_track
+from deepviz.renderer.options import QUALITIES
 
-SIZE, FPS, PRESET = "1280x720", 30, "veryfast"
+FPS = 30
+SIZES = {"720p": "1280x720", "1080p": "1920x1080"}
+NORMAL = QUALITIES["normal"]
+X264 = ["-c:v", "libx264", "-preset", NORMAL.preset, "-crf", str(NORMAL.crf), *NORMAL.x264,
+        "-pix_fmt", "yuv420p"]  # fmt: skip
 
 
-def _peak_rss_of(cmd: list[str], env: dict | None = None) -> float:
-    """Run a child to completion; its own peak RSS in MiB (from wait4)."""
+def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float, float]:
+    """Run a child to completion: (wall s, CPU s of it and its children, peak RSS MiB)."""
+    start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     if status:
-        raise RuntimeError(f"{cmd[:3]} failed")
-    return usage.ru_maxrss / 1024
+        raise RuntimeError(f"{' '.join(map(str, cmd[:6]))} … failed")
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def _peak_rss_of(cmd: list[str], env: dict | None = None) -> float:
+    return run_measured(cmd, env)[2]
+
+
+def timed(name: str, cmd: list[str], env: dict | None = None) -> tuple[str, float, float]:
+    """(name, wall seconds, peak RSS MiB) of one command."""
+    wall, _, rss = run_measured(cmd, env)
+    return name, wall, rss
 
 
 def machine() -> str:
@@ -51,50 +68,33 @@ def machine() -> str:
     )
 
 
-def showcqt_command(clip: Path, out: Path) -> list[str]:
-    """ffmpeg's own audio visualizer at the same size, rate and encoder settings."""
+def showcqt_command(clip: Path, out: Path, size: str) -> list[str]:
+    """ffmpeg's own audio visualizer at the same size, rate and x264 settings."""
     cmd = [ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(clip)]
-    cmd += ["-filter_complex", f"[0:a]showcqt=s={SIZE}:r={FPS}[v]", "-map", "[v]", "-map", "0:a"]
-    cmd += ["-c:v", "libx264", "-preset", PRESET, "-crf", "18", "-pix_fmt", "yuv420p"]
-    return cmd + ["-c:a", "aac", str(out)]
+    cmd += ["-filter_complex", f"[0:a]showcqt=s={size}:r={FPS}[v]", "-map", "[v]", "-map", "0:a"]
+    return cmd + [*X264, "-c:a", "aac", str(out)]
 
 
-def timed(name: str, cmd: list[str], env: dict | None = None) -> tuple[str, float, float]:
-    """(name, wall seconds, peak RSS MiB) of one command."""
-    wall = time.perf_counter()
-    rss = _peak_rss_of(cmd, env)
-    return name, time.perf_counter() - wall, rss
+def x264_floor_command(video: Path, raw: Path, size: str) -> tuple[list[str], list[str]]:
+    """(decode the render to raw frames, encode those with the same settings): the encoder's
+    own cost, the floor a CPU renderer feeding x264 can reach."""
+    decode = [ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(video), "-f", "rawvideo",
+              "-pix_fmt", "rgba", str(raw)]  # fmt: skip
+    encode = [ffmpeg_exe(), "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgba",
+              "-s", size, "-r", str(FPS), "-i", str(raw), *X264, "-f", "mp4", os.devnull]  # fmt: skip
+    return decode, encode
 
 
-def report(rows, seconds: float, short_rss: float, info) -> list[str]:
-    frames = seconds * FPS
-    base = rows[-1][1]
-    lines = [
-        "# Benchmarks",
-        "",
-        f"`make bench`, {date.today().isoformat()}, on: {machine()}.",
-        "",
-        f"A {seconds:g} s synthesized clip rendered at {SIZE} @ {FPS} fps, libx264 "
-        f"`-preset {PRESET}` `-crf 18`, AAC audio, in one run, side by side. Wall time includes "
-        "start-up, decoding and (for deepviz) feature extraction with the default model on the CPU.",
-        "",
-        "| what | wall s | frames/s | × showcqt time | peak RSS MiB |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for name, secs, rss in rows:
-        lines.append(
-            f"| {name} | {secs:.1f} | {frames / secs:.1f} | {secs / base:.2f} | {rss:.0f} |"
-        )
-    return lines + [
-        "",
-        f"A 6-panel comparison costs {rows[2][1] / rows[0][1]:.2f}× a single VIZ-REAL render of the "
-        "same size (all panels drawn into one frame, read back once, encoded once).",
-        f"Memory stays flat as the track grows: peak RSS of `render --scene real` on a "
-        f"{seconds / 3:g} s clip {short_rss:.0f} MiB vs {rows[0][2]:.0f} MiB on {seconds:g} s.",
-        f"Output check: {info.video_codec} {info.width}x{info.height} @ {info.fps:g} fps, "
-        f"{info.duration:.2f} s, audio {info.audio_codec}.",
-        "",
-    ]
+def bench_clip(tmp: Path, seconds: float) -> tuple[Path, str]:
+    """A real 30 s clip when `make music` has run (the issue's measure), else a synthesized one."""
+    music = sorted(Path(".cache/music/rock").glob("*.flac"))
+    if music:
+        clip = tmp / "clip.wav"
+        subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(music[0]), "-t",
+                        str(seconds), str(clip)], check=True)  # fmt: skip
+        return clip, f"real music ({music[0].name}, Debian's fretsonfire songs)"
+    y, _ = synth_track(7, seconds, "electronic")
+    return Path(write_audio(y, tmp / "clip.wav")), "synthesized (run `make music` for real music)"
 
 
 def looped(clip: Path, minutes: float, out: Path) -> Path:
@@ -138,45 +138,83 @@ def memory_report(rows) -> list[str]:
     return lines
 
 
+def render_rows(deepviz: list[str], clip: Path, tmp: Path, env: dict, label: str = "") -> list:
+    """(name, size, wall, cpu, rss) for both scenes at both sizes and a 6-panel comparison."""
+    rows = []
+    for size_name, size in SIZES.items():
+        for scene in ("real", "bar"):
+            out = tmp / f"{scene}{size_name}{label}.mp4"
+            cmd = [*deepviz, "render", str(clip), "-o", str(out), "--scene", scene, "--size",
+                   size, "--fps", str(FPS), "-q", "-y"]  # fmt: skip
+            rows.append((f"deepviz{label} VIZ-{scene.upper()} {size_name}", size_name,
+                         *run_measured(cmd, env)))  # fmt: skip
+    cmd = [*deepviz, "compare", str(clip), "-o", str(tmp / f"cmp{label}.mp4"), "--scene", "real",
+           "--size", SIZES["720p"], "--fps", str(FPS), "-q", "-y"]  # fmt: skip
+    rows.append((f"deepviz{label} compare, 6 panels VIZ-REAL 720p", "720p",
+                 *run_measured(cmd, env)))  # fmt: skip
+    return rows
+
+
+def reference_rows(clip: Path, tmp: Path) -> list:
+    rows = []
+    for size_name, size in SIZES.items():
+        cmd = showcqt_command(clip, tmp / f"cqt{size_name}.mp4", size)
+        rows.append((f"ffmpeg showcqt {size_name}", size_name, *run_measured(cmd)))
+    decode, encode = x264_floor_command(tmp / "real720p.mp4", tmp / "raw.rgba", SIZES["720p"])
+    subprocess.run(decode, check=True)
+    rows.append(("x264 alone, VIZ-REAL 720p frames from a raw file", "720p", *run_measured(encode)))
+    (tmp / "raw.rgba").unlink()
+    return rows
+
+
+def table(rows, frames: int) -> list[str]:
+    base = {r[1]: r for r in rows if r[0].startswith("ffmpeg showcqt")}
+    lines = ["| what | wall s | CPU s | frames/s | × showcqt wall | × showcqt CPU | peak RSS MiB |",
+             "|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for name, size, wall, cpu, rss in rows:
+        ref = base[size]
+        lines.append(f"| {name} | {wall:.1f} | {cpu:.1f} | {frames / wall:.1f} | "
+                     f"{wall / ref[2]:.2f} | {cpu / ref[3]:.2f} | {rss:.0f} |")  # fmt: skip
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", default="BENCHMARKS.md")
     ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument(
+        "--before",
+        default=None,
+        metavar="PYTHONPATH",
+        help="Also run an earlier deepviz (a folder holding its `deepviz` package).",
+    )
     args = ap.parse_args()
     deepviz = [sys.executable, "-m", "deepviz"]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        y, _ = synth_track(7, args.seconds, "electronic")
-        clip = Path(write_audio(y, tmp / "clip.wav"))
-        short = Path(write_audio(y[: len(y) // 3], tmp / "short.wav"))
-        common = ["--size", SIZE, "--fps", str(FPS), "--preset", PRESET, "-q", "-y"]
-        rows = [
-            timed(
-                f"deepviz render --scene {scene}",
-                [
-                    *deepviz,
-                    "render",
-                    str(clip),
-                    "-o",
-                    str(tmp / f"{scene}.mp4"),
-                    "--scene",
-                    scene,
-                    *common,
-                ],
-            )  # fmt: skip
-            for scene in ("real", "bar")
-        ]
-        rows.append(timed("deepviz compare, 6 panels (--scene real)",
-                          [*deepviz, "compare", str(clip), "-o", str(tmp / "cmp.mp4"), "--scene",
-                           "real", *common]))  # fmt: skip
-        rows.append(timed("ffmpeg showcqt", showcqt_command(clip, tmp / "cqt.mp4")))
-        short_rss = _peak_rss_of(
-            [*deepviz, "render", str(short), "-o", str(tmp / "s.mp4"), "--scene", "real", *common]
-        )
-        info = probe(tmp / "real.mp4")
+        clip, source = bench_clip(tmp, args.seconds)
+        env = {**os.environ, "DEEPVIZ_CACHE": str(tmp / "cache")}
+        rows = render_rows(deepviz, clip, tmp, env)
+        if args.before:
+            before = {**env, "PYTHONPATH": args.before, "DEEPVIZ_CACHE": str(tmp / "cache0")}
+            rows += render_rows(deepviz, clip, tmp, before, " (before)")
+        rows += reference_rows(clip, tmp)
+        info = probe(tmp / "real720p.mp4")
         memory = memory_report(memory_rows(deepviz, clip, tmp))
-    lines = report(rows, args.seconds, short_rss, info) + memory
-    Path(args.out).write_text("\n".join(lines))
+    single = next(r for r in rows if r[0] == "deepviz VIZ-REAL 720p")
+    compare = next(r for r in rows if "compare" in r[0] and "before" not in r[0])
+    lines = ["# Benchmarks", "", f"`make bench`, {date.today().isoformat()}, on: {machine()}.", "",
+             f"A {args.seconds:g} s clip of {source}, at {FPS} fps, every video encoded with "
+             f"`--quality normal`'s x264 settings ({' '.join(X264[2:-2])}), AAC audio, in one run, "
+             "side by side. Wall time includes start-up, decoding and (for deepviz) feature "
+             "extraction with the default model on the CPU; CPU time counts every thread and "
+             "child process (ffmpeg included).", "",
+             *table(rows, int(args.seconds * FPS)), "",
+             f"A 6-panel comparison costs {compare[2] / single[2]:.2f}× a single VIZ-REAL render of "
+             "the same size (all panels drawn into one frame, read back once, encoded once).",
+             f"Output check: {info.video_codec} {info.width}x{info.height} @ {info.fps:g} fps, "
+             f"{info.duration:.2f} s, audio {info.audio_codec}.", *memory]  # fmt: skip
+    Path(args.out).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

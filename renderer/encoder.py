@@ -4,8 +4,11 @@ output's extension); the result appears only when complete."""
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import tempfile
+import threading
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -47,29 +50,69 @@ def check_format(out: str | os.PathLike) -> str:
     return suffix
 
 
-def video_codec_args(suffix: str, crf: int, preset: str) -> list[str]:
-    """H.264 for mp4/mov/mkv, VP9 for webm (x264's crf and preset carried over), a GIF palette."""
+def video_codec_args(suffix: str, crf: int, preset: str, extra: Sequence[str] = (),
+                     nvenc: Sequence[str] | None = None) -> list[str]:  # fmt: skip
+    """H.264 for mp4/mov/mkv (x264 with `extra` arguments, or h264_nvenc with `nvenc`'s), VP9 for
+    webm (x264's crf and preset carried over), a GIF palette."""
     if suffix == ".gif":  # one palette for the whole loop, ordered dither: small, stable files
         return ["-vf", "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=bayer",
                 "-loop", "0"]  # fmt: skip
     if suffix == ".webm":
         return ["-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-b:v", "0", "-crf",
                 str(min(63, crf + 13)), "-row-mt", "1", "-cpu-used", str(X264_SPEED[preset])]  # fmt: skip
-    return ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", preset, "-crf", str(crf)]
+    if nvenc is not None:
+        return ["-c:v", "h264_nvenc", "-pix_fmt", "yuv420p", *nvenc, "-b:v", "0"]
+    return ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", preset, "-crf", str(crf), *extra]
+
+
+def _nvenc_probe() -> str | None:
+    """None when this ffmpeg can encode with h264_nvenc here, else why not."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
+           "color=s=256x144:d=0.1", "-frames:v", "1", "-c:v", "h264_nvenc", "-f", "null", "-"]  # fmt: skip
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    return None if proc.returncode == 0 else last_error_line(proc.stderr)
+
+
+def choose_encoder(name: str, gl_renderer: str) -> str:
+    """x264 or nvenc. auto: nvenc when the frames come from a GPU (not Mesa's software
+    rasterizers) and h264_nvenc works there (datacentre GPUs such as the H100 have no NVENC)."""
+    if name == "x264":
+        return "x264"
+    software = any(s in gl_renderer.lower() for s in ("llvmpipe", "softpipe", "swrast"))
+    if name == "auto" and software:
+        return "x264"
+    why = _nvenc_probe()
+    if why is None:
+        return "nvenc"
+    if name == "nvenc":
+        raise DeepvizError(f"--encoder nvenc: h264_nvenc cannot encode here ({why})")
+    return "x264"
+
+
+def flipped(args: list[str]) -> list[str]:
+    """Codec arguments with a vertical flip first (free in ffmpeg: negative strides)."""
+    if "-vf" in args:
+        k = args.index("-vf") + 1
+        return [*args[:k], "vflip," + args[k], *args[k + 1 :]]
+    return ["-vf", "vflip", *args]
 
 
 def encode_command(
     out: Path, width: int, height: int, fps: float, audio: str | os.PathLike | None,
     audio_start: float, audio_duration: float | None, crf: int, preset: str,
     audio_bitrate: str | None = None, metadata: dict[str, str] | None = None,
-    audio_stream: int = 0,
+    audio_stream: int = 0, pix_fmt: str = "rgb24", flip: bool = False,
+    extra: Sequence[str] = (), nvenc: Sequence[str] | None = None,
 ) -> list[str]:  # fmt: skip
-    """ffmpeg's arguments: raw RGB frames on stdin (+ a section of the audio) → `out`, in the
-    format its extension names (FORMATS)."""
+    """ffmpeg's arguments: raw frames on stdin (`pix_fmt`; `flip`: rows bottom to top, as GL
+    reads them) + a section of the audio → `out`, in the format its extension names (FORMATS)."""
     suffix = check_format(out)
     muxer, sound = FORMATS[suffix]
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
-    cmd += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}"]
+    cmd += ["-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", f"{width}x{height}"]
     cmd += ["-r", fps_rational(fps), "-i", "pipe:0"]
     if audio is not None and sound is not None:
         if audio_start:
@@ -78,7 +121,8 @@ def encode_command(
             cmd += ["-t", f"{audio_duration:.6f}"]
         cmd += ["-i", file_url(audio), "-map", "0:v:0", "-map", f"1:a:{audio_stream}"]
         cmd += ["-c:a", sound[0], "-b:a", audio_bitrate or sound[1]]
-    cmd += video_codec_args(suffix, crf, preset)
+    codec = video_codec_args(suffix, crf, preset, extra, nvenc)
+    cmd += flipped(codec) if flip else codec
     for key, value in (metadata or {}).items():
         cmd += ["-metadata", f"{key}={value}"]
     if muxer in ("mp4", "mov"):
@@ -86,33 +130,32 @@ def encode_command(
     return cmd + ["-f", muxer, file_url(out)]
 
 
-class VideoWriter:
-    """Context manager: `write(frame_bytes)` per frame; on success the temp file is renamed to `out`.
+QUEUED_FRAMES = 1  # frames waiting for the writer thread: overlap without an unbounded queue
+BYTES_PER_PIXEL = {"rgb24": 3, "rgba": 4, "rgb0": 4}
 
+
+class VideoWriter:
+    """Context manager: `write(frame)` per frame; on success the temp file is renamed to `out`.
+
+    A thread feeds ffmpeg while the caller draws the next frame; `write` returns once the frame is
+    queued, so the caller must not reuse that buffer until QUEUED_FRAMES + 1 more writes.
     On any error or Ctrl-C ffmpeg is stopped and the temporary file removed: no partial output.
     """
 
     def __init__(
-        self,
-        out: str | os.PathLike,
-        width: int,
-        height: int,
-        fps: float,
-        audio: str | os.PathLike | None = None,
-        audio_start: float = 0.0,
-        audio_duration: float | None = None,
-        crf: int = 18,
-        preset: str = "medium",
-        audio_bitrate: str | None = None,
-        replace: bool = True,
-        metadata: dict[str, str] | None = None,
-        audio_stream: int = 0,
-    ):
+        self, out: str | os.PathLike, width: int, height: int, fps: float,
+        audio: str | os.PathLike | None = None, audio_start: float = 0.0,
+        audio_duration: float | None = None, crf: int = 18, preset: str = "medium",
+        audio_bitrate: str | None = None, replace: bool = True,
+        metadata: dict[str, str] | None = None, audio_stream: int = 0, pix_fmt: str = "rgb24",
+        flip: bool = False, extra: Sequence[str] = (), nvenc: Sequence[str] | None = None,
+    ):  # fmt: skip
         self.out, self.replace = Path(out), replace
         self.tmp = temp_path_for(self.out)
-        self.frame_bytes = width * height * 3
+        self.frame_bytes = width * height * BYTES_PER_PIXEL[pix_fmt]
         cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
-                             crf, preset, audio_bitrate, metadata, audio_stream)  # fmt: skip
+                             crf, preset, audio_bitrate, metadata, audio_stream, pix_fmt, flip,
+                             extra, nvenc)  # fmt: skip
         self._stderr = tempfile.TemporaryFile()
         try:
             self.proc = subprocess.Popen(
@@ -123,22 +166,48 @@ class VideoWriter:
             self._stderr.close()
             raise DeepvizError(f"cannot start ffmpeg ({exc.strerror or exc})", self.out) from None
         self.frames = 0
+        self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_FRAMES)
+        self._broken = False
+        self._thread = threading.Thread(target=self._pump, name="ffmpeg-writer", daemon=True)
+        self._thread.start()
 
-    def write(self, frame: bytes) -> None:
+    def _pump(self) -> None:
+        """The writer thread: frames from the queue into ffmpeg's stdin, until None."""
+        while (frame := self._queue.get()) is not None:
+            if self._broken:
+                continue  # keep taking frames so that the caller never blocks on a dead ffmpeg
+            try:
+                self.proc.stdin.write(frame)
+            except (BrokenPipeError, OSError, ValueError):
+                self._broken = True
+
+    def _fail(self) -> None:
+        self._stop()
+        self.proc.wait()
+        raise DeepvizError(f"ffmpeg stopped: {self._error()}", self.out) from None
+
+    def write(self, frame: bytes | bytearray | memoryview) -> None:
         if len(frame) != self.frame_bytes:
             raise ValueError(f"frame has {len(frame)} bytes, expected {self.frame_bytes}")
-        try:
-            self.proc.stdin.write(frame)
-        except (BrokenPipeError, OSError):
-            self.proc.wait()
-            raise DeepvizError(f"ffmpeg stopped: {self._error()}", self.out) from None
+        if self._broken:
+            self._fail()
+        self._queue.put(frame)
         self.frames += 1
+
+    def _stop(self) -> None:
+        """End the writer thread (waits for the queued frames)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
 
     def _error(self) -> str:
         self._stderr.seek(0)
         return last_error_line(self._stderr.read().decode(errors="replace"))
 
     def close(self) -> Path:
+        self._stop()
+        if self._broken:
+            self._fail()
         try:
             self.proc.stdin.close()
         except (BrokenPipeError, OSError):
@@ -150,8 +219,10 @@ class VideoWriter:
 
     def abort(self) -> None:
         if self.proc.poll() is None:
-            self.proc.kill()
+            self.proc.kill()  # a writer blocked on the pipe fails, and the thread drains
             self.proc.wait()
+        self._broken = True
+        self._stop()
         self.tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> VideoWriter:

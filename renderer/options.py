@@ -9,6 +9,25 @@ from deepviz.options import option, parse_size
 
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
            "veryslow")  # x264's, fastest first  # fmt: skip
+ENCODERS = ("auto", "x264", "nvenc")
+
+
+@dataclass(frozen=True)
+class Quality:
+    """An encoder profile named for what a user wants (chosen by measurement: BENCHMARKS.md)."""
+
+    preset: str
+    crf: int
+    x264: tuple[str, ...] = ()  # extra x264 arguments, dropped when --preset is given
+    nvenc: tuple[str, ...] = ()  # h264_nvenc's settings for the same aim
+
+
+QUALITIES = {
+    "draft": Quality("ultrafast", 23, (), ("-preset", "p1", "-rc", "vbr", "-cq", "26")),
+    "normal": Quality("veryfast", 18, ("-bf", "0", "-x264-params", "subme=1:me=dia"),
+                      ("-preset", "p4", "-rc", "vbr", "-cq", "19")),
+    "small": Quality("medium", 22, (), ("-preset", "p6", "-rc", "vbr", "-cq", "25")),
+}  # fmt: skip
 
 
 @dataclass
@@ -21,22 +40,38 @@ class VideoOptions:
     start: float = option(0.0, "--start", low=0, help="Render from this second of the track.")
     duration: float | None = option(None, "--duration", kind=float, low=0, low_open=True,
                                     help="Render this many seconds [default: to the end].")  # fmt: skip
-    crf: int = option(18, "--crf", low=0, high=51, help="x264 quality: lower is better and bigger.")
-    preset: str = option("medium", "--preset", choices=PRESETS, help="x264 speed preset.")
-    samples: int = option(4, "--samples", low=1, high=16,
-                          help="Multisampling (anti-aliasing) samples.")  # fmt: skip
+    quality: str = option("normal", "--quality", choices=tuple(QUALITIES),
+                          help="Encoder profile: draft (fastest, for checking), normal, small "
+                          "(smaller files for uploads, slower to encode).")  # fmt: skip
+    crf: int | None = option(None, "--crf", kind=int, low=0, high=51, show_default=False,
+                             help="Experts: x264's quality, lower is better and bigger "
+                             "[default: the --quality's].")  # fmt: skip
+    preset: str | None = option(None, "--preset", choices=PRESETS, show_default=False,
+                                help="Experts: x264's speed preset (plain x264 settings) "
+                                "[default: the --quality's].")  # fmt: skip
+    encoder: str = option("auto", "--encoder", choices=ENCODERS,
+                          help="H.264 encoder: x264 on the CPU, nvenc on an NVIDIA GPU that has "
+                          "it; auto takes nvenc when the frames are drawn on such a GPU.")  # fmt: skip
+    samples: int = option(1, "--samples", low=1, high=16,
+                          help="Multisampling for scenes that need it (the built-in scenes "
+                          "antialias their own edges).")  # fmt: skip
 
     preview: bool = option(False, "--preview", flag=True,
-                           help="A quick draft: a third of the size, the fastest encoder, no "
-                           "multisampling.")  # fmt: skip
+                           help="A quick draft: a third of the size, --quality draft.")  # fmt: skip
 
     def effective(self) -> VideoOptions:
         """These options, or with --preview the draft's."""
         if not self.preview:
             return self
         w, h = (max(16, s // 3) // 2 * 2 for s in self.size)
-        return dataclasses.replace(self, size=(w, h), preset="ultrafast", crf=28, samples=1,
-                                   preview=False)  # fmt: skip
+        return dataclasses.replace(self, size=(w, h), quality="draft", preset=None, crf=None,
+                                   samples=1, preview=False)  # fmt: skip
+
+    def x264(self) -> tuple[str, int, tuple[str, ...]]:
+        """(preset, crf, extra arguments) for x264: the quality's, with --preset/--crf over it."""
+        q = QUALITIES[self.quality]
+        extra = q.x264 if self.preset is None else ()
+        return self.preset or q.preset, q.crf if self.crf is None else self.crf, extra
 
     @property
     def width(self) -> int:

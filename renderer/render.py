@@ -16,9 +16,9 @@ import numpy as np
 from deepviz.errors import DeepvizError
 from deepviz.mapping.timeline import frame_count
 from deepviz.progress import progress_bar
-from deepviz.renderer.encoder import VideoWriter
+from deepviz.renderer.encoder import QUEUED_FRAMES, VideoWriter, choose_encoder
 from deepviz.renderer.labels import grid_shape, label_image
-from deepviz.renderer.options import VideoOptions
+from deepviz.renderer.options import QUALITIES, VideoOptions
 from deepviz.scenes import create_context, get_scene
 from deepviz.scenes.canvas import Canvas
 
@@ -50,7 +50,7 @@ def frame_range(curves: Curves, start: float, duration: float | None) -> range:
 
 
 def encode_frames(
-    draw: Callable[[int], bytes],
+    draw: Callable[[int, bytearray], None],
     frames: range,
     fps: float,
     audio_path: str | os.PathLike,
@@ -60,20 +60,28 @@ def encode_frames(
     overwrite: bool = True,
     metadata: dict[str, str] | None = None,
     audio_stream: int = 0,
+    encoder: str = "x264",
 ) -> Path:
-    """Stream `draw(i)` for each frame i into `out` with that section of the audio; progress bar.
-    Without `overwrite`, a file that appears at `out` meanwhile is kept (an error)."""
+    """Stream frames `draw(i, buffer)` (RGBA, bottom-up) into `out` with that section of the
+    audio; progress bar. Without `overwrite`, a file that appears at `out` meanwhile is kept."""
+    preset, crf, extra = video.x264()
+    nvenc = QUALITIES[video.quality].nvenc if encoder == "nvenc" else None
     writer = VideoWriter(
         out, video.width, video.height, fps, audio=audio_path,
         audio_start=frames.start / fps, audio_duration=len(frames) / fps,
-        crf=video.crf, preset=video.preset, replace=overwrite, metadata=metadata,
-        audio_stream=audio_stream,
+        crf=crf, preset=preset, replace=overwrite, metadata=metadata,
+        audio_stream=audio_stream, pix_fmt="rgba", flip=True, extra=extra, nvenc=nvenc,
     )  # fmt: skip
+    # Frames go to ffmpeg on a thread while the next one is drawn; three buffers: one drawn,
+    # one queued, one being written.
+    ring = [bytearray(writer.frame_bytes) for _ in range(QUEUED_FRAMES + 2)]
     bar = progress_bar(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
                disable=quiet)  # fmt: skip
     with writer, bar:
-        for i in frames:
-            writer.write(draw(i))
+        for k, i in enumerate(frames):
+            buffer = ring[k % len(ring)]
+            draw(i, buffer)
+            writer.write(buffer)
             bar.update(1)
     return Path(out)
 
@@ -87,7 +95,7 @@ class Layout:
     ):  # fmt: skip
         cols, rows = grid or grid_shape(len(panels))
         pw, ph = (video.width // cols) // 2 * 2, (video.height // rows) // 2 * 2
-        self.panels, self.dt = list(panels), 1.0 / panels[0].curves.fps
+        self.ctx, self.panels, self.dt = ctx, list(panels), 1.0 / panels[0].curves.fps
         self.scenes = []
         try:
             for p in panels:
@@ -114,8 +122,8 @@ class Layout:
             j = self._at(panel, i)
             scene.update(panel.curves.values[j], self.dt if i else 0.0, **panel.curves.extras_at(j))
 
-    def frame(self, i: int) -> bytes:
-        """Frame i: every panel updated and drawn, labels and strips on top, read back once."""
+    def draw(self, i: int) -> None:
+        """Frame i: every panel updated and drawn, labels and strips on top."""
         self.update(i)
         self.canvas.begin()
         for scene, viewport in zip(self.scenes, self.viewports):
@@ -123,7 +131,16 @@ class Layout:
         self.canvas.draw_overlays()
         for panel, strip in zip(self.panels, self.strips):
             self.canvas.draw_strip(strip, panel.curves.values[self._at(panel, i)])
+
+    def frame(self, i: int) -> bytes:
+        """Frame i as RGB24 rows top to bottom (stills, tests)."""
+        self.draw(i)
         return self.canvas.read()
+
+    def frame_into(self, i: int, buffer: bytearray) -> None:
+        """Frame i into `buffer` as the encoder takes it: RGBA, rows bottom to top."""
+        self.draw(i)
+        self.canvas.read_into(buffer)
 
     def release(self) -> None:
         for scene in self.scenes:
@@ -152,8 +169,9 @@ def render_panels(
     with _layout(ctx, panels, video, layout) as lay:
         for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
             lay.update(i)
-        return encode_frames(lay.frame, frames, first.fps, audio_path, out, video, quiet,
-                             overwrite, metadata, audio_stream)  # fmt: skip
+        encoder = choose_encoder(video.encoder, lay.ctx.info["GL_RENDERER"])
+        return encode_frames(lay.frame_into, frames, first.fps, audio_path, out, video, quiet,
+                             overwrite, metadata, audio_stream, encoder)  # fmt: skip
 
 
 def render_still(

@@ -4,25 +4,8 @@ uniform vec2 u_origin;      // the panel's lower-left corner in the frame (a vie
 uniform float u_values[10];
 uniform float u_peaks[10];
 uniform float u_pulse;       // a hit: 0 between beats, about 1 in the frame of a strong onset
+uniform sampler2D u_background;  // the static backdrop (barbg.frag.glsl), one texel per pixel
 out vec4 fragColor;
-
-const float N = 10.0;
-const float BASE = 0.22;      // baseline height (fraction of screen height)
-const float MAXLEN = 0.66;    // length of a bar at value 1
-const float FILL = 0.64;      // bar width / slot width
-
-vec3 palette(float t) {
-    // A hue sweep across the 10 bars: magenta, violet, blue, cyan, green, yellow, orange, red.
-    float hue = 0.86 - 0.86 * t;
-    vec3 rgb = clamp(abs(mod(hue * 6.0 + vec3(0.0, 4.0, 2.0), 6.0) - 3.0) - 1.0, 0.0, 1.0);
-    rgb = mix(vec3(1.0), rgb, 0.72);
-    return mix(rgb, vec3(1.0), clamp(0.5 - dot(rgb, vec3(0.3, 0.59, 0.11)), 0.0, 1.0));  // no dim blue
-}
-
-float roundedBox(vec2 p, vec2 half_, float r) {
-    vec2 q = abs(p) - half_ + r;
-    return length(max(q, 0.0)) + min(max(q.x, q.y), 0.0) - r;
-}
 
 // Signed distance to bar i at point p (units: screen heights) and its size.
 float barDist(int i, vec2 p, float x0, float slot, out vec2 local, out float len) {
@@ -46,16 +29,13 @@ vec3 bars(vec2 p, float px, float x0, float slot, bool peaks, out float cov) {
     for (int n = 0; n < 2; n++) {
         if (n == 0 && j == i) continue;
         int k = n == 0 ? j : i;
+        vec3 base = palette(float(k) / (N - 1.0));
+        // Above the bar's glow and its peak marker there is nothing of this bar to draw.
+        float top = BASE + max(u_values[k] * MAXLEN + REACH, u_peaks[k] * MAXLEN + 0.02 + px);
+        if (p.y > top) continue;
         vec2 local; float len;
         float d = barDist(k, p, x0, slot, local, len);
-        vec3 base = palette(float(k) / (N - 1.0));
         float h = clamp((p.y - BASE) / MAXLEN, 0.0, 1.0);
-        if (k == i) {   // a faint full-length track behind the bar shows the scale
-            float r = 0.3 * slot * FILL;
-            vec2 t = p - vec2(x0 + (float(k) + 0.5) * slot, BASE + 0.5 * (MAXLEN - r));
-            float dt = roundedBox(t, vec2(0.5 * slot * FILL, 0.5 * (MAXLEN + r)), r);
-            col += base * 0.035 * clamp(0.5 - dt / px, 0.0, 1.0);
-        }
         // Vertical gradient (deep at the foot, bright at the tip) and a cylindrical bevel.
         vec3 c = mix(base * 0.45, base * 1.15 + 0.08, h) * (1.0 + 0.3 * u_pulse);
         float u = local.x / (0.5 * slot * FILL);            // -1..1 across the bar
@@ -91,19 +71,12 @@ void main() {
     float px = 1.0 / u_resolution.y;
     vec2 p = frag * px;                       // y in [0, 1], x in [0, aspect]
     float aspect = u_resolution.x / u_resolution.y;
-    float width = min(aspect * 0.86, 1.6);
-    float slot = width / N;
-    float x0 = 0.5 * (aspect - width);
+    float x0, slot;
+    slots(aspect, x0, slot);
+    float width = slot * N;
 
-    // Background: dark blue-violet vertical gradient, a soft light pool behind the bars, vignette.
-    vec2 uv = frag / u_resolution;
-    vec3 bg = mix(vec3(0.010, 0.012, 0.030), vec3(0.055, 0.050, 0.110), uv.y);
-    bg += vec3(0.05, 0.045, 0.09) * exp(-pow(length((uv - vec2(0.5, 0.45)) * vec2(1.3, 2.0)), 2.0) * 2.5);
-    bg *= 1.0 - 0.45 * pow(length(uv - 0.5) * 1.25, 2.5);
-    // Faint horizontal guide lines every tenth of the full length.
-    float gl = fract((p.y - BASE) / (MAXLEN * 0.1));
-    float gridOn = step(BASE, p.y) * step(p.y, BASE + MAXLEN + px);
-    bg += vec3(0.018, 0.020, 0.035) * gridOn * (1.0 - smoothstep(0.0, 1.6 * px / (MAXLEN * 0.1), min(gl, 1.0 - gl)));
+    // The static backdrop (gradient, light pool, vignette, guide lines, tracks), drawn once.
+    vec3 bg = texelFetch(u_background, ivec2(frag), 0).rgb;
 
     vec3 col = bg;
     float cov;

@@ -12,6 +12,7 @@ PEAK_HOLD = 0.35  # seconds a peak marker stays at its maximum
 PEAK_FALL = 0.6  # then falls at this many full lengths per second
 QUIET_GAIN = 0.12  # bar length at the quietest level, as a share of the parameter's
 HIT_LIFT = 0.08  # a full hit lengthens the bars by this share
+BASE, MAXLEN, REACH = 0.22, 0.66, 0.12  # as in bargeom.glsl (screen heights)
 
 
 @register
@@ -33,8 +34,15 @@ class BarScene(Scene):
         "bars": Shader(
             "fullscreen.vert.glsl",
             "bar.frag.glsl",
-            ("u_resolution", "u_origin", "u_values", "u_peaks", "u_pulse"),
-        )
+            ("u_resolution", "u_origin", "u_values", "u_peaks", "u_pulse", "u_background"),
+            ("bargeom.glsl",),
+        ),
+        "background": Shader(
+            "fullscreen.vert.glsl", "barbg.frag.glsl", ("u_resolution",), ("bargeom.glsl",)
+        ),  # fmt: skip
+        "backdrop": Shader(
+            "fullscreen.vert.glsl", "barback.frag.glsl", ("u_origin", "u_background")
+        ),  # fmt: skip
     }
     antialiased = True  # the shader antialiases its own edges: multisampling would only cost time
 
@@ -43,6 +51,8 @@ class BarScene(Scene):
     ):
         super().__init__(ctx, width, height, samples, seed)
         self.vao = ctx.vertex_array(self.programs["bars"].prog, [])
+        self.backdrop_vao = ctx.vertex_array(self.programs["backdrop"].prog, [])
+        self.background = self._static_background()
         self.peaks = np.zeros(len(self.params), dtype=np.float32)
         self.hold = np.zeros(len(self.params), dtype=np.float32)
 
@@ -58,20 +68,56 @@ class BarScene(Scene):
         self.hold = np.where(new_peak, PEAK_HOLD, self.hold).astype(np.float32)
         self.peaks = np.maximum(falling, self.values).astype(np.float32)
 
+    def _static_background(self) -> moderngl.Texture:
+        """What never moves, drawn once into a float texture the size of the panel."""
+        tex = self.ctx.texture((self.width, self.height), 4, dtype="f2")
+        fbo = self.ctx.framebuffer(color_attachments=[tex])
+        vao = self.ctx.vertex_array(self.programs["background"].prog, [])
+        fbo.use()
+        self.uniforms("background", u_resolution=(float(self.width), float(self.height)))
+        vao.render(moderngl.TRIANGLES, vertices=3)
+        vao.release()
+        fbo.release()
+        return tex
+
+    def reach(self) -> tuple[int, int, int, int]:
+        """The part of the panel (x, y, w, h in pixels) that bars, glow, peaks and reflections
+        can touch this frame; the rest is the static backdrop."""
+        w, h = self.width, self.height
+        width = min(w / h * 0.86, 1.6)  # bargeom.glsl's slots(), in screen heights
+        x0 = 0.5 * (w / h - width)
+        tallest = max(float(self.values.max()) * MAXLEN + REACH,
+                      float(self.peaks.max()) * MAXLEN + 0.03)  # fmt: skip
+        left = max(0, int((x0 - REACH) * h) - 2)
+        right = min(w, int(np.ceil((x0 + width + REACH) * h)) + 2)
+        top = min(h, int(np.ceil((BASE + tallest) * h)) + 2)
+        return left, 0, right - left, top
+
     def draw(self, target: moderngl.Framebuffer, viewport: Viewport) -> None:
-        self.ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        ctx = self.ctx
+        ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
         target.use()
         target.viewport = viewport
+        self.background.use(3)
+        origin = (float(viewport[0]), float(viewport[1]))
+        self.uniforms("backdrop", u_origin=origin, u_background=3)
+        self.backdrop_vao.render(moderngl.TRIANGLES, vertices=3)
         self.uniforms(
             "bars",
             u_resolution=(float(self.width), float(self.height)),
-            u_origin=(float(viewport[0]), float(viewport[1])),
+            u_origin=origin,
             u_values=self.values.astype(np.float32).tobytes(),
             u_peaks=self.peaks.astype(np.float32).tobytes(),
             u_pulse=self.pulse,
+            u_background=3,
         )
+        x, y, w, h = self.reach()
+        ctx.scissor = (viewport[0] + x, viewport[1] + y, w, h)
         self.vao.render(moderngl.TRIANGLES, vertices=3)
+        ctx.scissor = None
 
     def release(self) -> None:
         self.vao.release()
+        self.backdrop_vao.release()
+        self.background.release()
         super().release()

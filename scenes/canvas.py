@@ -97,15 +97,22 @@ class Canvas:
             self._strip_prog.set(u_values=bars.tobytes(), u_rect=rect)
             self._strip_vao.render(moderngl.TRIANGLES, vertices=3)
 
+    def _source(self) -> moderngl.Framebuffer:
+        if self.resolved is None:
+            return self.fbo
+        self.ctx.copy_framebuffer(self.resolved, self.fbo)
+        return self.resolved
+
     def read(self) -> bytes:
         """Resolve (if multisampled) and read the whole frame: RGB24, rows top to bottom."""
-        source = self.fbo
-        if self.resolved is not None:
-            self.ctx.copy_framebuffer(self.resolved, self.fbo)
-            source = self.resolved
-        data = source.read(components=3, alignment=1)
+        data = self._source().read(components=3, alignment=1)
         rows = np.frombuffer(data, dtype=np.uint8).reshape(self.height, self.width, 3)
         return rows[::-1].tobytes()  # one copy, flipped on the way
+
+    def read_into(self, buffer: bytearray) -> None:
+        """The frame as GL holds it: RGBA, rows bottom to top, into `buffer` (no copy, no flip:
+        the encoder flips it for free, with negative strides)."""
+        self._source().read_into(buffer, components=4, alignment=1)
 
     def release(self) -> None:
         for tex, _ in self.overlays:

@@ -1,6 +1,6 @@
 // Disco balls (noise.glsl is prepended): ray-cast sphere; mirror tiles with hashed normals reflect
-// the sky and two lights; thin dark grout between the tiles; edge coverage → alpha to coverage.
-uniform mat4 u_viewproj;
+// the sky and two lights; thin dark grout between the tiles. The edge's exact coverage of the pixel
+// is the alpha (premultiplied): drawn back to front, the balls need no multisampling.
 uniform vec3 u_color;
 uniform vec3 u_eye;
 uniform float u_radius;
@@ -39,8 +39,6 @@ void main() {
     float th = tc - sqrt(max(r2 - d2, 0.0));
     vec3 P = u_eye + th * rd;
     vec3 Ns = normalize(P - v_center);
-    vec4 clip = u_viewproj * vec4(P, 1.0);
-    gl_FragDepth = 0.5 + 0.5 * clip.z / clip.w;
 
     // Tile grid on the ball's own (spinning) surface.
     float ca = cos(v_angle), sa = sin(v_angle);
@@ -82,5 +80,5 @@ void main() {
 
     c *= 0.45 + 0.55 * u_level;
     c += (0.25 + 0.75 * u_color) * 0.55 * u_flash * (0.6 + 0.8 * h1);   // tiles flash on the hit
-    fragColor = vec4(c / (1.0 + 0.25 * max(c - 1.0, 0.0)), coverage);
+    fragColor = vec4(c / (1.0 + 0.25 * max(c - 1.0, 0.0)) * coverage, coverage);
 }

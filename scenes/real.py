@@ -26,7 +26,6 @@ def env_size(height: int) -> tuple[int, int]:
     return w, w // 2
 
 
-GL_SAMPLE_ALPHA_TO_COVERAGE = 0x809E
 START_ANGLE = 0.6  # radians: an oblique first view, so the grid never starts lined up
 # Two neighbouring grid directions are at least 35.26° apart: balls at distance d stay apart while
 # their radius is below d·sin(35.26°/2) = 0.303·d.
@@ -130,6 +129,7 @@ class RealScene(Scene):
     )
     priority = ("sphRad", "sphDist", "sphR", "sphG", "sphB", "skyR", "skyG", "skyB")
     priority += ("camSpeed", "camHeight")
+    antialiased = True  # the balls' edges carry their exact coverage: no multisampling needed
     _noise = ("u_sky", "u_time", "u_seed", "u_noise")
     _defines = {"NOISE_SIZE": f"{NOISE_SIZE:.1f}"}
     shaders = {
@@ -181,7 +181,7 @@ class RealScene(Scene):
         self.env_size = env_size(self.height)
         self.env_tex = ctx.texture(self.env_size, 4, dtype="f2")
         self.env_tex.repeat_y = False
-        self.layer = ctx.texture(((self.width + 1) // 2, (self.height + 1) // 2), 4)
+        self.layer = ctx.texture(((self.width + 3) // 4, (self.height + 3) // 4), 4)
         self.layer.repeat_x = self.layer.repeat_y = False
         for tex in (self.noise, self.env_tex, self.layer):
             tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
@@ -193,9 +193,9 @@ class RealScene(Scene):
         ball, ball_idx = uv_sphere(12, 6)  # a coarse proxy: the fragment shader ray-casts the ball
         dome, dome_idx = uv_sphere(32, 16)
         self.proxy_scale = enclosing_scale(ball, ball_idx)
-        instances = np.hstack([grid_directions(), phases[:, None]]).astype(np.float32)
+        self.instances = np.hstack([grid_directions(), phases[:, None]]).astype(np.float32)
         self.buffers = [
-            ctx.buffer(x.tobytes()) for x in (ball, ball_idx, instances, dome, dome_idx)
+            ctx.buffer(x.tobytes()) for x in (ball, ball_idx, self.instances, dome, dome_idx)
         ]
         vb, ib, inst, dvb, dib = self.buffers
         self.balls = ctx.vertex_array(
@@ -268,34 +268,31 @@ class RealScene(Scene):
         self.noise.use(0)
         ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
         # The sky twice: as an environment map for the reflections, and the sky sphere itself
-        # at half resolution (it is soft smoke), then put behind everything.
+        # at a quarter of the resolution (it is soft smoke), then put behind everything.
         self.env_fbo.use()
         self.env_vao.render(moderngl.TRIANGLES, vertices=3)
         self.layer_fbo.use()
         self.dome.render(moderngl.TRIANGLES)
         target.use()
         target.viewport = viewport
-        target.clear(0.0, 0.0, 0.0, 1.0, depth=1.0, viewport=viewport)
         self.uniforms("backdrop", u_origin=(float(viewport[0]), float(viewport[1])))
-        self._draw_balls_then_backdrop()
-
-    def _draw_balls_then_backdrop(self) -> None:
-        ctx = self.ctx
-        # The balls, their ray-cast edges antialiased through alpha to coverage; then the sky
-        # layer behind them (on the far plane: early depth test skips what the balls cover).
-        self.env_tex.use(1)
-        ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-        ctx.enable_direct(GL_SAMPLE_ALPHA_TO_COVERAGE)
-        self.balls.render(moderngl.TRIANGLES, instances=26)
-        ctx.disable_direct(GL_SAMPLE_ALPHA_TO_COVERAGE)
-        ctx.disable(moderngl.CULL_FACE)
-        ctx.depth_func = "<="
-        ctx.depth_mask = False
         self.layer.use(2)
         self.backdrop_vao.render(moderngl.TRIANGLES, vertices=3)
-        ctx.depth_mask = True
-        ctx.depth_func = "<"
-        ctx.disable(moderngl.DEPTH_TEST)
+        self._draw_balls()
+
+    def _draw_balls(self) -> None:
+        """Back to front, blended with their edge coverage (premultiplied): every pixel of a ball
+        is shaded once per ball in front of the sky, with no multisample buffer to resolve."""
+        ctx = self.ctx
+        eye = self.eye()
+        centers = self.instances[:, :3].astype(np.float64) * self.param("sphDist")
+        order = np.argsort(-np.linalg.norm(centers - eye, axis=1), kind="stable")
+        self.buffers[2].write(self.instances[order].tobytes())
+        self.env_tex.use(1)
+        ctx.enable(moderngl.CULL_FACE | moderngl.BLEND)
+        ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
+        self.balls.render(moderngl.TRIANGLES, instances=26)
+        ctx.disable(moderngl.CULL_FACE | moderngl.BLEND)
 
     def release(self) -> None:
         for obj in (

@@ -159,7 +159,10 @@ def test_dask_gives_the_same_rows_and_frames_as_local_workers(tmp_path, library)
     a, b = rows_of(local), rows_of(dask)
     assert a.keys() == b.keys()
     for name in a:
-        assert (a[name]["status"], a[name].get("means")) == (b[name]["status"], b[name].get("means"))
+        assert (a[name]["status"], a[name].get("means")) == (
+            b[name]["status"],
+            b[name].get("means"),
+        )
     frames = [decode_frames(d / "Rock" / "rock1.mp4", 64, 48) for d in (local, dask)]
     np.testing.assert_array_equal(*frames)
     assert (local / "fit.json").read_bytes() == (dask / "fit.json").read_bytes()

@@ -426,3 +426,36 @@ def test_still_and_preview(tmp_path, music_wav):
     draft = tmp_path / "draft.mp4"
     render(music_wav, "-o", draft, "--size", "480x270", "--preview", "-q")
     assert (probe(draft).width, probe(draft).height) == (160, 90)
+
+
+def _x264_options(video) -> str:
+    """The settings x264 wrote into the stream (its SEI: 'x264 - core … options: …')."""
+    data = video.read_bytes()
+    k = data.find(b"options: ")
+    return data[k : data.find(b"\x00", k)].decode(errors="replace")
+
+
+def test_quality_profiles_and_expert_overrides(tmp_path, music_wav):
+    common = ["--size", "96x64", "--fps", "10", "-q"]
+    for args, want in (([], ["subme=1", "bframes=0", "me=dia", "crf=18.0"]),
+                       (["--quality", "draft"], ["subme=0", "crf=23.0"]),
+                       (["--quality", "small"], ["subme=7", "bframes=3", "crf=22.0"]),
+                       (["--preset", "medium", "--crf", "20"], ["subme=7", "bframes=3", "crf=20.0"]),
+                       (["--crf", "30"], ["subme=1", "bframes=0", "crf=30.0"])):  # fmt: skip
+        out = tmp_path / f"q{'_'.join(args).replace('-', '')}.mp4"
+        render(music_wav, "-o", out, *common, *args)
+        options = _x264_options(out)
+        assert all(w in options.split() for w in want), (args, options)
+
+
+def test_encoder_choice_falls_back_to_x264_without_nvenc(tmp_path, music_wav):
+    from deepviz.renderer.encoder import choose_encoder
+
+    assert choose_encoder("auto", "llvmpipe (LLVM 15.0.6, 256 bits)") == "x264"
+    assert choose_encoder("x264", "NVIDIA H100 PCIe/PCIe/SSE2") == "x264"
+    # a GPU renderer but an ffmpeg/GPU without NVENC here: auto falls back, nvenc is refused
+    assert choose_encoder("auto", "NVIDIA H100 PCIe/PCIe/SSE2") == "x264"
+    out = tmp_path / "n.mp4"
+    result = render(music_wav, "-o", out, "--encoder", "nvenc", *SMALL, expect=1)
+    assert "--encoder nvenc: h264_nvenc cannot encode here" in result.output
+    assert not out.exists() and not list(tmp_path.glob(".*part*"))

@@ -7,7 +7,6 @@ import pytest
 
 from deepviz.scenes import SCENES, create_context, get_scene
 from deepviz.scenes.bar import BarScene
-from deepviz.scenes.base import Shader
 from deepviz.scenes.real import RealScene
 
 W, H = 160, 90
@@ -199,12 +198,12 @@ def test_portrait_and_square_frames(ctx):
 
 
 def test_a_declared_uniform_the_program_lacks_raises(ctx):
+    import dataclasses
+
     class Misspelt(BarScene):
-        shaders = {
-            "bars": Shader(
-                "fullscreen.vert.glsl", "bar.frag.glsl", ("u_resolution", "u_origin", "u_valeus")
-            )
-        }
+        bars = dataclasses.replace(BarScene.shaders["bars"],
+                                   uniforms=("u_resolution", "u_origin", "u_valeus"))  # fmt: skip
+        shaders = {**BarScene.shaders, "bars": bars}
 
     with pytest.raises(KeyError, match="u_valeus"):
         Misspelt(ctx, W, H)

@@ -1,0 +1,26 @@
+// VIZ-BAR's static backdrop, drawn once per panel size into a texture (bar.frag.glsl reads it):
+// a dark blue-violet gradient, a soft light pool behind the bars, a vignette, faint guide lines,
+// and each bar's faint full-length track, which shows the scale (bargeom.glsl is prepended).
+uniform vec2 u_resolution;
+out vec4 fragColor;
+
+void main() {
+    vec2 frag = gl_FragCoord.xy;
+    float px = 1.0 / u_resolution.y;
+    vec2 p = frag * px;
+    vec2 uv = frag / u_resolution;
+    vec3 bg = mix(vec3(0.010, 0.012, 0.030), vec3(0.055, 0.050, 0.110), uv.y);
+    bg += vec3(0.05, 0.045, 0.09) * exp(-pow(length((uv - vec2(0.5, 0.45)) * vec2(1.3, 2.0)), 2.0) * 2.5);
+    bg *= 1.0 - 0.45 * pow(length(uv - 0.5) * 1.25, 2.5);
+    float gl = fract((p.y - BASE) / (MAXLEN * 0.1));
+    float gridOn = step(BASE, p.y) * step(p.y, BASE + MAXLEN + px);
+    bg += vec3(0.018, 0.020, 0.035) * gridOn * (1.0 - smoothstep(0.0, 1.6 * px / (MAXLEN * 0.1), min(gl, 1.0 - gl)));
+    float x0, slot;
+    slots(u_resolution.x / u_resolution.y, x0, slot);
+    int i = int(clamp(floor((p.x - x0) / slot), 0.0, N - 1.0));
+    float r = 0.3 * slot * FILL;
+    vec2 t = p - vec2(x0 + (float(i) + 0.5) * slot, BASE + 0.5 * (MAXLEN - r));
+    float dt = roundedBox(t, vec2(0.5 * slot * FILL, 0.5 * (MAXLEN + r)), r);
+    bg += palette(float(i) / (N - 1.0)) * 0.035 * clamp(0.5 - dt / px, 0.0, 1.0);
+    fragColor = vec4(bg, 1.0);
+}
