@@ -5,6 +5,7 @@ uniform float u_values[10];
 uniform float u_peaks[10];
 uniform float u_pulse;       // a hit: 0 between beats, about 1 in the frame of a strong onset
 uniform sampler2D u_background;  // the static backdrop (barbg.frag.glsl), one texel per pixel
+uniform vec3 u_colors[10];   // palette() of each bar, computed once
 out vec4 fragColor;
 
 // Signed distance to bar i at point p (units: screen heights) and its size.
@@ -26,37 +27,38 @@ vec3 bars(vec2 p, float px, float x0, float slot, bool peaks, out float cov) {
     int j = clamp(fract(fx) < 0.5 ? i - 1 : i + 1, 0, 9);
     vec3 col = vec3(0.0);
     cov = 0.0;
-    for (int n = 0; n < 2; n++) {
-        if (n == 0 && j == i) continue;
-        int k = n == 0 ? j : i;
-        vec3 base = palette(float(k) / (N - 1.0));
-        // Above the bar's glow and its peak marker there is nothing of this bar to draw.
-        float top = BASE + max(u_values[k] * MAXLEN + REACH, u_peaks[k] * MAXLEN + 0.02 + px);
-        if (p.y > top) continue;
-        vec2 local; float len;
-        float d = barDist(k, p, x0, slot, local, len);
-        float h = clamp((p.y - BASE) / MAXLEN, 0.0, 1.0);
-        // Vertical gradient (deep at the foot, bright at the tip) and a cylindrical bevel.
-        vec3 c = mix(base * 0.45, base * 1.15 + 0.08, h) * (1.0 + 0.3 * u_pulse);
-        float u = local.x / (0.5 * slot * FILL);            // -1..1 across the bar
-        c *= 0.62 + 0.45 * sqrt(max(1.0 - u * u, 0.0));
-        c += vec3(0.9) * 0.28 * exp(-(u + 0.45) * (u + 0.45) * 25.0);   // specular stripe
-        float a = clamp(0.5 - d / px, 0.0, 1.0) * step(0.0005, len);
-        // Light rim just inside the edge.
-        c += base * 0.35 * smoothstep(-3.0 * px, 0.0, d) * a;
-        col = mix(col, c, a);
-        cov = max(cov, a);
-        // Soft glow outside the bar.
-        float g = exp(-max(d, 0.0) / 0.022) * (1.0 - a) * smoothstep(0.0, 0.02, len);
-        col += base * (0.22 + 0.45 * u_pulse) * g;
-        // Peak marker: a thin pill that holds the recent maximum, then falls.
-        float py = BASE + u_peaks[k] * MAXLEN + 0.012;
-        vec2 q = p - vec2(x0 + (float(k) + 0.5) * slot, py);
-        float dp = roundedBox(q, vec2(0.5 * slot * FILL, 0.0045), 0.0045);
-        float ap = clamp(0.5 - dp / px, 0.0, 1.0) * step(0.005, u_peaks[k]) * float(peaks);
-        col = mix(col, mix(base, vec3(1.0), 0.55), ap);
-        cov = max(cov, ap);
+    vec2 local; float len;
+    // The neighbour's body, rim and peak marker stay in its own slot: only its glow reaches here.
+    if (j != i && p.y <= BASE + u_values[j] * MAXLEN + REACH) {
+        float d = barDist(j, p, x0, slot, local, len);
+        col += u_colors[j] * (0.22 + 0.45 * u_pulse) * exp(-max(d, 0.0) / 0.022)
+             * smoothstep(0.0, 0.02, len);
     }
+    // Above the bar's glow and its peak marker there is nothing of this bar to draw.
+    if (p.y > BASE + max(u_values[i] * MAXLEN + REACH, u_peaks[i] * MAXLEN + 0.02 + px)) return col;
+    vec3 base = u_colors[i];
+    float d = barDist(i, p, x0, slot, local, len);
+    float h = clamp((p.y - BASE) / MAXLEN, 0.0, 1.0);
+    // Vertical gradient (deep at the foot, bright at the tip) and a cylindrical bevel.
+    vec3 c = mix(base * 0.45, base * 1.15 + 0.08, h) * (1.0 + 0.3 * u_pulse);
+    float u = local.x / (0.5 * slot * FILL);            // -1..1 across the bar
+    c *= 0.62 + 0.45 * sqrt(max(1.0 - u * u, 0.0));
+    c += vec3(0.9) * 0.28 * exp(-(u + 0.45) * (u + 0.45) * 25.0);   // specular stripe
+    float a = clamp(0.5 - d / px, 0.0, 1.0) * step(0.0005, len);
+    // Light rim just inside the edge.
+    c += base * 0.35 * smoothstep(-3.0 * px, 0.0, d) * a;
+    col = mix(col, c, a);
+    cov = max(cov, a);
+    // Soft glow outside the bar.
+    float g = exp(-max(d, 0.0) / 0.022) * (1.0 - a) * smoothstep(0.0, 0.02, len);
+    col += base * (0.22 + 0.45 * u_pulse) * g;
+    // Peak marker: a thin pill that holds the recent maximum, then falls.
+    float py = BASE + u_peaks[i] * MAXLEN + 0.012;
+    vec2 q = p - vec2(x0 + (float(i) + 0.5) * slot, py);
+    float dp = roundedBox(q, vec2(0.5 * slot * FILL, 0.0045), 0.0045);
+    float ap = clamp(0.5 - dp / px, 0.0, 1.0) * step(0.005, u_peaks[i]) * float(peaks);
+    col = mix(col, mix(base, vec3(1.0), 0.55), ap);
+    cov = max(cov, ap);
     return col;
 }
 

@@ -15,6 +15,18 @@ HIT_LIFT = 0.08  # a full hit lengthens the bars by this share
 BASE, MAXLEN, REACH = 0.22, 0.66, 0.12  # as in bargeom.glsl (screen heights)
 
 
+def palette(t: np.ndarray) -> np.ndarray:
+    """bargeom.glsl's palette(): a hue sweep across the bars, no dim blue (float32, (n, 3))."""
+    hue = 0.86 - 0.86 * np.asarray(t, np.float32)[:, None]
+    rgb = np.clip(np.abs(np.mod(hue * 6.0 + np.array([0.0, 4.0, 2.0]), 6.0) - 3.0) - 1.0, 0, 1)
+    rgb = 0.28 + 0.72 * rgb  # mix(1, rgb, 0.72)
+    dim = np.clip(0.5 - rgb @ np.array([0.3, 0.59, 0.11]), 0.0, 1.0)[:, None]
+    return (rgb + (1.0 - rgb) * dim).astype(np.float32)
+
+
+PALETTE = palette(np.arange(10) / 9.0)
+
+
 @register
 class BarScene(Scene):
     """Ten rounded, palette-coloured bars with glow, a floor reflection and falling peak markers.
@@ -34,7 +46,15 @@ class BarScene(Scene):
         "bars": Shader(
             "fullscreen.vert.glsl",
             "bar.frag.glsl",
-            ("u_resolution", "u_origin", "u_values", "u_peaks", "u_pulse", "u_background"),
+            (
+                "u_resolution",
+                "u_origin",
+                "u_values",
+                "u_peaks",
+                "u_pulse",
+                "u_background",
+                "u_colors",
+            ),
             ("bargeom.glsl",),
         ),
         "background": Shader(
@@ -110,6 +130,7 @@ class BarScene(Scene):
             u_peaks=self.peaks.astype(np.float32).tobytes(),
             u_pulse=self.pulse,
             u_background=3,
+            u_colors=PALETTE.tobytes(),
         )
         x, y, w, h = self.reach()
         ctx.scissor = (viewport[0] + x, viewport[1] + y, w, h)

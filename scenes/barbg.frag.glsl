@@ -19,8 +19,11 @@ void main() {
     slots(u_resolution.x / u_resolution.y, x0, slot);
     int i = int(clamp(floor((p.x - x0) / slot), 0.0, N - 1.0));
     float r = 0.3 * slot * FILL;
-    vec2 t = p - vec2(x0 + (float(i) + 0.5) * slot, BASE + 0.5 * (MAXLEN - r));
+    float depth = max(BASE - p.y, 0.0);   // below the baseline: the track's reflection
+    vec2 t = vec2(p.x, max(p.y, BASE + depth)) - vec2(x0 + (float(i) + 0.5) * slot,
+                                                    BASE + 0.5 * (MAXLEN - r));
     float dt = roundedBox(t, vec2(0.5 * slot * FILL, 0.5 * (MAXLEN + r)), r);
-    bg += palette(float(i) / (N - 1.0)) * 0.035 * clamp(0.5 - dt / px, 0.0, 1.0);
+    float shown = p.y >= BASE ? 1.0 : 0.32 * exp(-depth / 0.07) * step(depth, 0.3);
+    bg += palette(float(i) / (N - 1.0)) * 0.035 * clamp(0.5 - dt / px, 0.0, 1.0) * shown;
     fragColor = vec4(bg, 1.0);
 }
