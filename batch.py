@@ -172,12 +172,17 @@ def write_summary(rows: list[dict], folder: Path, fit: str | None) -> None:
 def run_batch(
     inputs: Sequence[str], output: str | None, plan: PlanOptions, video: VideoOptions,
     run: RunOptions, opts: BatchOptions, say: Say = silent, note: Say = silent,
+    overlay=None,
 ) -> list[dict]:  # fmt: skip
     """Render every audio file of `inputs` into the folder `output`; the summary rows."""
     from deepviz.fileio import batch_jobs, clean_stale_parts
     from deepviz.pipeline import Planner
 
     video = video.effective()
+    if overlay is not None and overlay.logo:  # a bad logo: one line, before any work
+        from deepviz.renderer.titles import logo_overlay
+
+        logo_overlay(overlay.logo, overlay.logo_pos, video.width, video.height)
     if opts.executor == "dask":
         from deepviz.workers import require_dask
 
@@ -192,7 +197,7 @@ def run_batch(
     executor = Executor(opts, inline=opts.workers() == 1)
     try:
         rows, fit_name = _render_all(pairs, folder, plan, video, run, opts, planner, executor,
-                                     say, note)  # fmt: skip
+                                     say, note, overlay)  # fmt: skip
     finally:
         executor.close()
         for _, out in pairs:
@@ -200,7 +205,7 @@ def run_batch(
     return _finish(rows, folder, fit_name, say)
 
 
-def _render_all(pairs, folder, plan, video, run, opts, planner, executor, say, note):
+def _render_all(pairs, folder, plan, video, run, opts, planner, executor, say, note, overlay):
     from deepviz.manifest import Manifest, new_jobs, options_digest
 
     fit_text, motion = shared_fit(plan, planner, executor, pairs, run.quiet, note)
@@ -211,9 +216,9 @@ def _render_all(pairs, folder, plan, video, run, opts, planner, executor, say, n
         fit_name = str(folder / "fit.json")
         with atomic_path(fit_name) as tmp:
             tmp.write_text(fit_text + "\n", encoding="utf-8")
-    settings = BatchSettings(plan, video, fit_text, fit_name, motion)
+    settings = BatchSettings(plan, video, fit_text, fit_name, motion, overlay)
     manifest = Manifest(folder, note)
-    digest = options_digest(plan, video, planner.extractor.cache_key, fit_text)
+    digest = options_digest(plan, video, planner.extractor.cache_key, fit_text, overlay)
     jobs, rows, shas = new_jobs(pairs, manifest, digest, opts.force, run.overwrite, note)
     say(f"{len(pairs)} tracks: {len(jobs)} to render, {len(pairs) - len(jobs)} skipped "
         f"(up to date or not ours)")  # fmt: skip

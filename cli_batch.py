@@ -9,6 +9,7 @@ from deepviz.cli_options import options_from, run_options, stderr
 from deepviz.options import RunOptions
 from deepviz.pipeline import PlanOptions
 from deepviz.renderer.options import VideoOptions
+from deepviz.renderer.titles import OverlayOptions
 
 
 @click.command()
@@ -19,9 +20,10 @@ from deepviz.renderer.options import VideoOptions
 @options_from(BatchOptions, "batch")
 @options_from(PlanOptions, "plan")
 @options_from(VideoOptions, "video")
+@options_from(OverlayOptions, "overlay")
 @run_options
 def batch(inputs, output, batch: BatchOptions, plan: PlanOptions, video: VideoOptions,
-          run: RunOptions):  # fmt: skip
+          overlay: OverlayOptions, run: RunOptions):  # fmt: skip
     """Render every audio file of INPUTS (files and folders, searched recursively) with one
     shared fit, in parallel; run it again to finish an interrupted batch.
 
@@ -31,7 +33,7 @@ def batch(inputs, output, batch: BatchOptions, plan: PlanOptions, video: VideoOp
     deepviz batch ./library -o videos/ --executor dask --scheduler tcp://host:8786
     """
     run_batch(inputs, output, batch_plan(plan), video, run, batch, stderr(not run.quiet),
-              stderr())  # fmt: skip
+              stderr(), overlay)  # fmt: skip
 
 
 COMMANDS = [batch]

@@ -8,6 +8,7 @@ from deepviz.cli_options import debug_option, options_from, run_options, stderr
 from deepviz.options import RunOptions
 from deepviz.pipeline import PlanOptions, render_tracks
 from deepviz.renderer.options import VideoOptions
+from deepviz.renderer.titles import OverlayOptions
 
 
 @click.command()
@@ -17,16 +18,19 @@ from deepviz.renderer.options import VideoOptions
               "several inputs or a folder of audio, the folder the videos go to.")  # fmt: skip
 @options_from(PlanOptions, "plan")
 @options_from(VideoOptions, "video")
+@options_from(OverlayOptions, "overlay")
 @click.option("--dump-params", default=None, type=click.Path(dir_okay=False),
               help="Also write the per-frame parameters the video uses (.csv or .json).")  # fmt: skip
 @run_options
-def render(audio, output, plan: PlanOptions, video: VideoOptions, dump_params, run: RunOptions):
+def render(audio, output, plan: PlanOptions, video: VideoOptions, overlay: OverlayOptions,
+           dump_params, run: RunOptions):  # fmt: skip
     """Render AUDIO (any format ffmpeg reads) to an MP4 visualization with its sound.
 
     AUDIO may also be several files or folders (searched recursively): each file becomes
     OUTPUT/<name>.mp4; a file that fails is reported and the others still render.
     """
-    render_tracks(audio, output, plan, video, run, dump_params, stderr(not run.quiet), stderr())
+    render_tracks(audio, output, plan, video, run, dump_params, stderr(not run.quiet), stderr(),
+                  overlay)  # fmt: skip
 
 
 @click.command()
@@ -105,8 +109,10 @@ def compare(audio, output, vary, mappings, grid, no_labels, show_params, still, 
     "video",
     exclude=("start", "duration", "crf", "preset", "preview", "quality", "encoder"),
 )
+@options_from(OverlayOptions, "overlay")
 @run_options
-def still(audio, output, at, plan: PlanOptions, video: VideoOptions, run: RunOptions):
+def still(audio, output, at, plan: PlanOptions, video: VideoOptions, overlay: OverlayOptions,
+          run: RunOptions):  # fmt: skip
     """The frame of AUDIO's video at second T, as a PNG: a preview before a long render.
 
     \b
@@ -115,7 +121,7 @@ def still(audio, output, at, plan: PlanOptions, video: VideoOptions, run: RunOpt
     """
     from deepviz.pipeline import still_frame
 
-    still_frame(audio, output, at, plan, video, run, stderr(not run.quiet), stderr())
+    still_frame(audio, output, at, plan, video, run, stderr(not run.quiet), stderr(), overlay)
 
 
 @click.command()

@@ -18,10 +18,11 @@ MAX_MANIFEST_BYTES = 64 << 20
 
 
 def options_digest(plan: PlanOptions, video: VideoOptions, model_key: str | None,
-                   fit_text: str | None) -> str:  # fmt: skip
+                   fit_text: str | None, overlay=None) -> str:  # fmt: skip
     """Names everything that decides a video's frames and sound, for the manifest."""
     doc = {"plan": dataclasses.asdict(plan), "video": dataclasses.asdict(video),
-           "model": model_key, "fit": fit_text}  # fmt: skip
+           "model": model_key, "fit": fit_text,
+           "overlay": dataclasses.asdict(overlay) if overlay else None}  # fmt: skip
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from deepviz.mapping.curves import Curves
     from deepviz.mapping.fitted import FittedMapping
     from deepviz.renderer.options import VideoOptions
+    from deepviz.renderer.titles import OverlayOptions
 
 Say = Callable[[str], None]  # where progress lines and notes go (stderr, or nowhere)
 
@@ -290,6 +291,7 @@ def single_job(audio: str, output: str | None, overwrite: bool, start: float) ->
 def render_tracks(
     inputs: Sequence[str], output: str | None, plan: PlanOptions, video: VideoOptions,
     run: RunOptions, dump_params: str | None = None, say: Say = silent, note: Say = silent,
+    overlay: OverlayOptions | None = None,
 ) -> None:  # fmt: skip
     """`deepviz render`: one video per input; in a batch a failing file is reported and skipped."""
     from deepviz.mapping.curves import write_curves
@@ -301,18 +303,21 @@ def render_tracks(
 
         if dump_params:
             raise DeepvizError("--dump-params takes a single input (use `deepviz params` per file)")
-        run_batch(inputs, output, plan, video, run, BatchOptions(jobs=1), say, note)
+        run_batch(inputs, output, plan, video, run, BatchOptions(jobs=1), say, note, overlay)
         return
+    from deepviz.renderer.titles import overlays_for
+
     video = video.effective()
     if dump_params:
         check_output_path(dump_params, run.overwrite, "curve file")
     src, out = single_job(inputs[0], output, run.overwrite, video.start)
+    overlays = overlays_for(overlay, src, video.width, video.height)  # a bad logo: before work
     gl = create_context()  # before the slow part: no EGL is an error at once
     planner = Planner(plan, say, note)
     curves = planner.curves(src)
     render_panels([Panel(curves, plan.scene, plan.seed)], src, out, video, run.quiet, gl,
                   overwrite=run.overwrite, metadata=planner.provenance(),
-                  audio_stream=plan.audio_stream)  # fmt: skip
+                  audio_stream=plan.audio_stream, overlays=overlays)  # fmt: skip
     if dump_params:  # only once the video is there: a failed render leaves neither
         frames = frame_range(curves, video.start, video.duration)
         write_curves(curves, dump_params, slice(frames.start, frames.stop), run.overwrite)
@@ -407,7 +412,7 @@ def video_provenance(path: str) -> dict:
 
 def still_frame(
     audio: str, output: str, at: float, plan: PlanOptions, video: VideoOptions, run: RunOptions,
-    say: Say = silent, note: Say = silent,
+    say: Say = silent, note: Say = silent, overlay: OverlayOptions | None = None,
 ) -> Path:  # fmt: skip
     """`deepviz still`: the frame at second `at` as a PNG, nothing encoded."""
     from PIL import Image
@@ -415,15 +420,18 @@ def still_frame(
     from deepviz.extract.audio import check_input_file
     from deepviz.fileio import atomic_path
     from deepviz.renderer.render import Panel, render_still
+    from deepviz.renderer.titles import overlays_for
     from deepviz.scenes import create_context
 
     check_input_file(audio)
     out = check_output_path(output, run.overwrite, "picture")
     if out.suffix.lower() != ".png":
         raise DeepvizError("a still is a .png", out)
+    overlays = overlays_for(overlay, audio, video.width, video.height)
     gl = create_context()
     planner = Planner(plan, say, note)
-    image = render_still([Panel(planner.curves(audio), plan.scene, plan.seed)], at, video, gl)
+    image = render_still([Panel(planner.curves(audio), plan.scene, plan.seed)], at, video, gl,
+                         overlays=overlays)  # fmt: skip
     with atomic_path(out, run.overwrite) as tmp:
         Image.fromarray(image).save(tmp, format="PNG")
     say(f"wrote {out}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from deepviz.errors import DeepvizError
 from deepviz.pipeline import PlanOptions
 from deepviz.renderer.options import VideoOptions
+from deepviz.renderer.titles import OverlayOptions
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class BatchSettings:
     fit_text: str | None  # the shared fit as JSON, None: each track fitted on itself
     fit_name: str | None  # how provenance names it (fit.json in the output folder)
     motion: float
+    overlay: OverlayOptions | None = None  # title (from each track's tags), logo
 
 
 @dataclass(frozen=True)
@@ -57,15 +59,18 @@ class TrackRenderer:
     def render(self, job: TrackJob) -> dict:
         """Render one track; its summary row (a DeepvizError becomes a failed row)."""
         from deepviz.renderer.render import Panel, frame_range, render_panels
+        from deepviz.renderer.titles import overlays_for
 
         row = {"file": job.source, "output": job.output, "status": "failed", "error": ""}
         start = time.perf_counter()
         try:
             s, planner = self.settings, self.planner
+            overlays = overlays_for(s.overlay, job.source, s.video.width, s.video.height)
             curves = planner.curves(job.source)
             render_panels([Panel(curves, s.plan.scene, s.plan.seed)], job.source, job.output,
                           s.video, True, self.gl, overwrite=job.replace,
-                          metadata=planner.provenance(), audio_stream=s.plan.audio_stream)  # fmt: skip
+                          metadata=planner.provenance(), audio_stream=s.plan.audio_stream,
+                          overlays=overlays)  # fmt: skip
         except DeepvizError as exc:
             return {**row, "error": exc.problem if exc.path else str(exc)}
         frames = frame_range(curves, s.video.start, s.video.duration)

@@ -92,6 +92,7 @@ class Layout:
     def __init__(
         self, ctx: moderngl.Context, panels: Sequence[Panel], video: VideoOptions,
         grid: tuple[int, int] | None = None, show_params: bool = False,
+        overlays: Sequence[tuple[np.ndarray, int, int]] = (),
     ):  # fmt: skip
         cols, rows = grid or grid_shape(len(panels))
         pw, ph = (video.width // cols) // 2 * 2, (video.height // rows) // 2 * 2
@@ -113,6 +114,8 @@ class Layout:
             if p.label:
                 rgba, dx, dy = label_image(p.label, pw, ph)
                 self.canvas.add_overlay(rgba, x + dx, y + dy)
+        for rgba, x, y in overlays:  # title, artist, logo: over the whole frame
+            self.canvas.add_overlay(rgba, x, y)
 
     def _at(self, panel: Panel, i: int) -> int:
         return min(i, len(panel.curves.values) - 1)  # a shorter track holds its last frame

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -459,3 +460,48 @@ def test_encoder_choice_falls_back_to_x264_without_nvenc(tmp_path, music_wav):
     result = render(music_wav, "-o", out, "--encoder", "nvenc", *SMALL, expect=1)
     assert "--encoder nvenc: h264_nvenc cannot encode here" in result.output
     assert not out.exists() and not list(tmp_path.glob(".*part*"))
+
+
+def _still(*args) -> np.ndarray:
+    from PIL import Image
+
+    out = Path(args[args.index("-o") + 1])
+    result = CliRunner().invoke(main, ["still", *map(str, args)])
+    assert result.exit_code == 0, result.output
+    return np.asarray(Image.open(out).convert("RGB")).astype(float)
+
+
+def test_title_artist_from_tags_or_options_and_a_logo(tmp_path, music):
+    from PIL import Image
+
+    tagged = encode(music[: 3 * 44100], tmp_path / "tagged.flac",
+                    args=("-metadata", "title=Night Drive", "-metadata", "artist=The Synths"))  # fmt: skip
+    common = ["--at", "1.5", "--size", "320x180", "-q"]
+    plain = _still(tagged, "-o", tmp_path / "plain.png", "--no-title", *common)
+    from_tags = _still(tagged, "-o", tmp_path / "tags.png", *common)
+    given = _still(tagged, "-o", tmp_path / "given.png", "--title", "Other", *common)
+    lower_left = (slice(110, 170), slice(0, 160))
+    assert np.abs(from_tags - plain)[lower_left].mean() > 2.0  # the tags' title and artist
+    assert np.abs(from_tags - plain)[:90].max() == 0  # nothing else changes
+    assert np.abs(given - from_tags)[lower_left].mean() > 0.5  # another title
+    logo = tmp_path / "logo.png"
+    Image.new("RGBA", (64, 64), (255, 0, 0, 255)).save(logo)
+    red = _still(tagged, "-o", tmp_path / "logo_.png", "--no-title", "--logo", logo, *common)
+    corner = red[150:170, 290:310]  # bottom-right, inside the margin
+    assert (corner[..., 0] > 200).all() and (corner[..., 1:] < 60).all()
+    assert np.abs(red - plain)[:100, :200].max() == 0
+
+
+def test_a_bad_logo_is_one_line_before_any_work(tmp_path, music_wav):
+    from PIL import Image
+
+    notes = tmp_path / "logo.png"
+    notes.write_text("not an image")
+    huge = tmp_path / "huge.png"
+    Image.new("1", (5000, 5000)).save(huge)
+    for logo, problem in ((notes, "not an image"), (huge, "at most 4096x4096"),
+                          (tmp_path / "none.png", "no such logo file")):  # fmt: skip
+        result = render(music_wav, "-o", tmp_path / "v.mp4", "--logo", logo, *SMALL, expect=1)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and problem in lines[0] and str(logo) in lines[0], lines
+        assert not (tmp_path / "v.mp4").exists()
