@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from deepviz.cli_options import debug_option, options_from, run_options, stderr
-from deepviz.errors import DeepvizError
+from deepviz.mapping.export import FORMATS
 from deepviz.options import RunOptions
-from deepviz.pipeline import Planner, PlanOptions, fit_files
+from deepviz.pipeline import PlanOptions, fit_files
 
 FIT_ONLY = ("scene", "fit_path", "param_order", "fps", "smoothing")  # no timeline in a fit
 
@@ -31,35 +29,33 @@ def fit(inputs, output, plan: PlanOptions, run: RunOptions):
 
 @click.command()
 @click.argument("audio")
-@click.option("-o", "--output", default=None, metavar="FILE.csv|json",
-              help="Per-frame parameter curves (CSV: frame,time,<names>; or JSON).")  # fmt: skip
+@click.option("-o", "--output", default=None, metavar="FILE|-",
+              help="Per-frame parameter curves (CSV: frame,time,<names>; JSON; or --format); "
+              "- writes to standard output.")  # fmt: skip
+@click.option("--format", "fmt", default=None, type=click.Choice(FORMATS),
+              help="csv, json, ae (After Effects keyframe data: one Slider Control per "
+              "parameter), deforum (schedule strings) [default: from the extension].")  # fmt: skip
+@click.option("--units", is_flag=True, help="Values in the scene's units (see `deepviz scenes`), "
+              "not [0, 1].")  # fmt: skip
+@click.option("--start", default=0.0, type=float, metavar="T", help="From this second.")
+@click.option("--duration", default=None, type=float, metavar="D", help="This many seconds.")
 @options_from(PlanOptions, "plan")
 @click.option("--stats", is_flag=True, help="Print each parameter's mean and std.")
 @run_options
-def params(audio, output, plan: PlanOptions, stats, run: RunOptions):
+def params(audio, output, fmt, units, start, duration, plan: PlanOptions, stats, run: RunOptions):
     """Write the per-frame parameter curves of AUDIO (after interpolation and smoothing), no video.
 
-    These are the values a render draws; import them into Blender or After Effects.
-    """
-    from deepviz.mapping import curve_stats
-    from deepviz.mapping.curves import write_curves
+    These are the values a render draws; import them into Blender, After Effects or Deforum.
 
-    if output is None and not stats:
-        raise DeepvizError("nothing to do: give -o FILE.csv|json and/or --stats")
-    if output and Path(output).exists() and not run.overwrite:
-        raise DeepvizError("already exists (use -y/--overwrite to replace it)", output)
-    if output and Path(output).suffix.lower() not in (".csv", ".json"):
-        raise DeepvizError("unknown curve file type (use .csv or .json)", output)
-    curves = Planner(plan, stderr(not run.quiet), stderr()).curves(audio)
-    if output:
-        write_curves(curves, output, replace=run.overwrite)
-        if not run.quiet:
-            n, k = curves.values.shape
-            click.echo(f"wrote {n} frames × {k} parameters → {output}", err=True)
-    if stats:
-        click.echo(f"{'parameter':<12}{'mean':>8}{'std':>8}")
-        for row in curve_stats(curves.values, curves.names):
-            click.echo(f"{row['name']:<12}{row['mean']:>8.3f}{row['std']:>8.3f}")
+    \b
+    deepviz params song.mp3 -o song.csv
+    deepviz params song.mp3 -o sliders.txt --format ae --units
+    deepviz params song.mp3 -o - --format deforum --start 30 --duration 10
+    """
+    from deepviz.pipeline import export_params
+
+    export_params(audio, output, fmt, units, (start, duration), stats, plan, run,
+                  stderr(not run.quiet), stderr())  # fmt: skip
 
 
 @click.command()

@@ -309,6 +309,9 @@ def render_tracks(
 
     video = video.effective()
     if dump_params:
+        from deepviz.mapping.export import curve_format
+
+        curve_format(dump_params, None)
         check_output_path(dump_params, run.overwrite, "curve file")
     src, out = single_job(inputs[0], output, run.overwrite, video.start)
     overlays = overlays_for(overlay, src, video.width, video.height)  # a bad logo: before work
@@ -436,3 +439,38 @@ def still_frame(
         Image.fromarray(image).save(tmp, format="PNG")
     say(f"wrote {out}")
     return out
+
+
+def export_params(
+    audio: str, output: str | None, fmt: str | None, units: bool, section: tuple,
+    stats: bool, plan: PlanOptions, run: RunOptions, say: Say = silent, note: Say = silent,
+) -> None:  # fmt: skip
+    """`deepviz params`: the curves of one track in an editor's format, and/or their stats."""
+    import math
+
+    from deepviz.mapping import curve_stats
+    from deepviz.mapping.export import curve_format, export_curves
+    from deepviz.renderer.render import frame_range
+
+    if output is None and not stats:
+        raise DeepvizError("nothing to do: give -o FILE (or -) and/or --stats")
+    start, duration = section
+    for name, value in (("--start", start), ("--duration", duration)):
+        if value is not None and (not math.isfinite(value) or value < 0):
+            raise DeepvizError(f"{name}: must be a finite number ≥ 0, got {value}")
+    if output and output != "-":
+        curve_format(output, fmt)
+        check_output_path(output, run.overwrite, "curve file")
+    planner = Planner(plan, say, note)
+    curves = planner.curves(audio)
+    frames = frame_range(curves, start, duration)
+    if output:
+        params = planner.scene_cls.params if units else None
+        export_curves(curves, output, fmt, slice(frames.start, frames.stop), params,
+                      run.overwrite)  # fmt: skip
+        if output != "-":
+            say(f"wrote {len(frames)} frames × {curves.values.shape[1]} parameters → {output}")
+    if stats:
+        print(f"{'parameter':<12}{'mean':>8}{'std':>8}")
+        for row in curve_stats(curves.values[frames.start : frames.stop], curves.names):
+            print(f"{row['name']:<12}{row['mean']:>8.3f}{row['std']:>8.3f}")

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from deepviz.errors import DeepvizError
-from deepviz.fileio import atomic_path
 from deepviz.mapping.motion import place_and_motion
 from deepviz.mapping.options import ACROSS_ONLY
 from deepviz.mapping.order import apply_order, resolve_order
@@ -87,33 +84,6 @@ def write_curves(
     curves: Curves, path: str | os.PathLike, frames: slice | None = None, replace: bool = True
 ) -> None:
     """Per-frame values as CSV (`frame,time,<names>`) or JSON, chosen by the file's extension."""
-    path = Path(path)
-    try:
-        _write(curves, path, frames, replace)
-    except OSError as exc:  # the disk filled up, the folder went away: name the target
-        raise DeepvizError(f"cannot write the curves ({exc.strerror or exc})", path) from None
+    from deepviz.mapping.export import export_curves
 
-
-def _write(curves: Curves, path: Path, frames: slice | None, replace: bool) -> None:
-    sl = frames or slice(0, len(curves.values))
-    idx = np.arange(len(curves.values))[sl]
-    names = [*curves.names, *curves.extras]
-    vals = np.column_stack([curves.values, *curves.extras.values()])[sl]
-    with atomic_path(path, replace) as tmp:
-        if path.suffix.lower() == ".json":
-            doc = {
-                "fps": curves.fps,
-                "duration": curves.duration,
-                "names": names,
-                "frames": idx.tolist(),
-                "times": (idx / curves.fps).round(6).tolist(),
-                "values": np.round(vals.astype(np.float64), 6).tolist(),
-            }
-            tmp.write_text(json.dumps(doc))
-        elif path.suffix.lower() == ".csv":
-            with open(tmp, "w") as f:
-                f.write(",".join(["frame", "time", *names]) + "\n")
-                for i, row in zip(idx, vals):
-                    f.write(f"{i},{i / curves.fps:.6f}," + ",".join(f"{v:.6f}" for v in row) + "\n")
-        else:
-            raise DeepvizError("unknown curve file type (use .csv or .json)", path)
+    export_curves(curves, path, None, frames, None, replace)
