@@ -277,7 +277,12 @@ def single_job(audio: str, output: str | None, overwrite: bool, start: float) ->
     if output and (output.endswith(("/", os.sep)) or Path(output).is_dir()):  # a folder: put it in
         Path(output).mkdir(parents=True, exist_ok=True)
         output = str(Path(output) / name)
-    out = check_output_path(output or name, overwrite, "video")
+    from deepviz.renderer.sequence import check_sequence, is_sequence
+
+    if output and is_sequence(output):
+        out = check_sequence(output, overwrite)
+    else:
+        out = check_output_path(output or name, overwrite, "video")
     check_format(out)
     if start:  # a probe is cheap; extraction is not
         length = probe(audio).duration

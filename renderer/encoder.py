@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -15,6 +16,7 @@ from pathlib import Path
 from deepviz.errors import DeepvizError
 from deepviz.extract.ffmpeg import ffmpeg_exe, file_url, last_error_line
 from deepviz.fileio import commit, temp_path_for
+from deepviz.renderer.sequence import commit_folder, is_sequence, temp_folder
 
 NTSC = (Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001))
 
@@ -35,6 +37,7 @@ FORMATS = {
     ".mkv": ("matroska", ("aac", "192k")),
     ".webm": ("webm", ("libopus", "160k")),
     ".gif": ("gif", None),
+    ".png": ("image2", None),  # a PNG sequence: -o frames/%05d.png (renderer/sequence.py)
 }
 X264_SPEED = {"ultrafast": 8, "superfast": 7, "veryfast": 6, "faster": 5, "fast": 4,
               "medium": 3, "slow": 2, "slower": 1, "veryslow": 0}  # x264 preset → VP9 cpu-used  # fmt: skip
@@ -43,6 +46,9 @@ X264_SPEED = {"ultrafast": 8, "superfast": 7, "veryfast": 6, "faster": 5, "fast"
 def check_format(out: str | os.PathLike) -> str:
     """The output's extension if deepviz writes it, else a DeepvizError naming those it does."""
     suffix = Path(out).suffix.lower()
+    if suffix == ".png" and not is_sequence(out):
+        raise DeepvizError("a PNG sequence needs a frame number pattern, e.g. frames/%05d.png "
+                           "(one picture: deepviz still)", out)  # fmt: skip
     if suffix not in FORMATS:
         raise DeepvizError(
             f"deepviz writes {', '.join(FORMATS)} videos, not {suffix or 'this'}", out
@@ -54,6 +60,8 @@ def video_codec_args(suffix: str, crf: int, preset: str, extra: Sequence[str] = 
                      nvenc: Sequence[str] | None = None) -> list[str]:  # fmt: skip
     """H.264 for mp4/mov/mkv (x264 with `extra` arguments, or h264_nvenc with `nvenc`'s), VP9 for
     webm (x264's crf and preset carried over), a GIF palette."""
+    if suffix == ".png":
+        return ["-c:v", "png", "-pix_fmt", "rgb24"]
     if suffix == ".gif":  # one palette for the whole loop, ordered dither: small, stable files
         return ["-vf", "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=bayer",
                 "-loop", "0"]  # fmt: skip
@@ -127,6 +135,8 @@ def encode_command(
         cmd += ["-metadata", f"{key}={value}"]
     if muxer in ("mp4", "mov"):
         cmd += ["-movflags", "+faststart"]
+    if muxer == "image2":  # files numbered by the track's frame, as `params` numbers them
+        cmd += ["-start_number", str(round(audio_start * fps))]
     return cmd + ["-f", muxer, file_url(out)]
 
 
@@ -151,7 +161,8 @@ class VideoWriter:
         flip: bool = False, extra: Sequence[str] = (), nvenc: Sequence[str] | None = None,
     ):  # fmt: skip
         self.out, self.replace = Path(out), replace
-        self.tmp = temp_path_for(self.out)
+        self.folder = temp_folder(self.out.parent) if is_sequence(self.out) else None
+        self.tmp = self.folder / self.out.name if self.folder else temp_path_for(self.out)
         self.frame_bytes = width * height * BYTES_PER_PIXEL[pix_fmt]
         cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
                              crf, preset, audio_bitrate, metadata, audio_stream, pix_fmt, flip,
@@ -162,7 +173,7 @@ class VideoWriter:
                 cmd, stdin=subprocess.PIPE, stderr=self._stderr, stdout=subprocess.DEVNULL
             )
         except OSError as exc:  # ffmpeg could not start: leave nothing behind
-            self.tmp.unlink(missing_ok=True)
+            self._discard()
             self._stderr.close()
             raise DeepvizError(f"cannot start ffmpeg ({exc.strerror or exc})", self.out) from None
         self.frames = 0
@@ -214,8 +225,18 @@ class VideoWriter:
             pass
         if self.proc.wait() != 0:
             raise DeepvizError(f"ffmpeg failed: {self._error()}", self.out)
-        commit(self.tmp, self.out, self.replace)
+        if self.folder is not None:
+            commit_folder(self.folder, self.out.parent, self.replace)
+            self.folder = None
+        else:
+            commit(self.tmp, self.out, self.replace)
         return self.out
+
+    def _discard(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        else:
+            self.tmp.unlink(missing_ok=True)
 
     def abort(self) -> None:
         if self.proc.poll() is None:
@@ -223,7 +244,7 @@ class VideoWriter:
             self.proc.wait()
         self._broken = True
         self._stop()
-        self.tmp.unlink(missing_ok=True)
+        self._discard()
 
     def __enter__(self) -> VideoWriter:
         return self
@@ -233,6 +254,6 @@ class VideoWriter:
             if exc_type is None:
                 self.close()
         finally:
-            if exc_type is not None or self.tmp.exists():
+            if exc_type is not None or self.tmp.exists() or self.folder is not None:
                 self.abort()
             self._stderr.close()

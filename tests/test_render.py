@@ -505,3 +505,21 @@ def test_a_bad_logo_is_one_line_before_any_work(tmp_path, music_wav):
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and problem in lines[0] and str(logo) in lines[0], lines
         assert not (tmp_path / "v.mp4").exists()
+
+
+def test_a_png_sequence_holds_the_very_frames(tmp_path, music_wav):
+    from PIL import Image
+
+    frames = tmp_path / "seq"
+    render(music_wav, "-o", f"{frames}/%05d.png", "--size", "96x64", "--fps", "10",
+           "--start", "1", "--duration", "1", "-q")  # fmt: skip
+    assert sorted(p.name for p in frames.iterdir()) == [f"{i:05d}.png" for i in range(10, 20)]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder
+    still = _still(music_wav, "-o", tmp_path / "at.png", "--at", "1.5", "--size", "96x64",
+                   "--fps", "10", "-q")  # fmt: skip
+    frame = np.asarray(Image.open(frames / "00015.png").convert("RGB")).astype(float)
+    assert np.array_equal(frame, still)  # lossless: the frame the still shows
+    again = render(music_wav, "-o", f"{frames}/%05d.png", *SMALL, expect=1)
+    assert "already holds files" in again.output
+    plain = render(music_wav, "-o", tmp_path / "one.png", *SMALL, expect=1)
+    assert "frame number pattern" in plain.output and "deepviz still" in plain.output
