@@ -6,10 +6,10 @@ import click
 
 from deepviz.batch import BatchOptions, batch_plan, run_batch
 from deepviz.cli_options import options_from, run_options, stderr
+from deepviz.cli_render import track_options
 from deepviz.options import RunOptions
 from deepviz.pipeline import PlanOptions
-from deepviz.renderer.options import VideoOptions
-from deepviz.renderer.titles import OverlayOptions
+from deepviz.renderer.options import OverlayOptions, VideoOptions
 
 
 @click.command()
@@ -18,9 +18,7 @@ from deepviz.renderer.titles import OverlayOptions
               help="Where the videos go (mirroring the input folders), with fit.json, "
               "manifest.json, summary.json/.csv and contact-sheet.png.")  # fmt: skip
 @options_from(BatchOptions, "batch")
-@options_from(PlanOptions, "plan")
-@options_from(VideoOptions, "video")
-@options_from(OverlayOptions, "overlay")
+@track_options
 @run_options
 def batch(inputs, output, batch: BatchOptions, plan: PlanOptions, video: VideoOptions,
           overlay: OverlayOptions, run: RunOptions):  # fmt: skip

@@ -7,8 +7,14 @@ import click
 from deepviz.cli_options import debug_option, options_from, run_options, stderr
 from deepviz.options import RunOptions
 from deepviz.pipeline import PlanOptions, render_tracks
-from deepviz.renderer.options import VideoOptions
-from deepviz.renderer.titles import OverlayOptions
+from deepviz.renderer.options import OverlayOptions, VideoOptions
+
+
+def track_options(command):
+    """What decides a track's video, as options: plan, video, overlays (render and batch)."""
+    for cls, name in ((OverlayOptions, "overlay"), (VideoOptions, "video"), (PlanOptions, "plan")):
+        command = options_from(cls, name)(command)
+    return command
 
 
 @click.command()
@@ -16,9 +22,7 @@ from deepviz.renderer.titles import OverlayOptions
 @click.option("-o", "--output", default=None, metavar="FILE.mp4|FOLDER",
               help="Output video [default: the audio's name with .mp4, in this folder]; with "
               "several inputs or a folder of audio, the folder the videos go to.")  # fmt: skip
-@options_from(PlanOptions, "plan")
-@options_from(VideoOptions, "video")
-@options_from(OverlayOptions, "overlay")
+@track_options
 @click.option("--dump-params", default=None, type=click.Path(dir_okay=False),
               help="Also write the per-frame parameters the video uses (.csv or .json).")  # fmt: skip
 @run_options

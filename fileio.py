@@ -13,7 +13,8 @@ from pathlib import Path
 from deepviz.errors import DeepvizError
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process's umask (reading it means setting it: set it back at once)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -61,7 +62,7 @@ def commit(tmp: str | os.PathLike, path: str | os.PathLike, replace: bool = True
 
     Without `replace`, a file that appeared at `path` meanwhile (another render, another
     program) is kept and this is an error; with it, only a regular file is ever replaced."""
-    os.chmod(tmp, 0o666 & ~_umask())
+    os.chmod(tmp, 0o666 & ~umask())
     path = Path(path)
     if os.path.lexists(path):
         if not replace:

@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from deepviz.extract.extractor import TrackFeatures
     from deepviz.mapping.curves import Curves
     from deepviz.mapping.fitted import FittedMapping
-    from deepviz.renderer.options import VideoOptions
-    from deepviz.renderer.titles import OverlayOptions
+    from deepviz.renderer.options import OverlayOptions, VideoOptions
 
 Say = Callable[[str], None]  # where progress lines and notes go (stderr, or nowhere)
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from deepviz.errors import DeepvizError
 from deepviz.pipeline import PlanOptions
-from deepviz.renderer.options import VideoOptions
-from deepviz.renderer.titles import OverlayOptions
+from deepviz.renderer.options import OverlayOptions, VideoOptions
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,6 @@ class TrackRenderer:
         from deepviz.renderer.render import Panel, frame_range, render_panels
         from deepviz.renderer.titles import overlays_for
 
-        row = {"file": job.source, "output": job.output, "status": "failed", "error": ""}
         start = time.perf_counter()
         try:
             s, planner = self.settings, self.planner
@@ -72,10 +70,10 @@ class TrackRenderer:
                           metadata=planner.provenance(), audio_stream=s.plan.audio_stream,
                           overlays=overlays)  # fmt: skip
         except DeepvizError as exc:
-            return {**row, "error": exc.problem if exc.path else str(exc)}
+            return _failed(job, exc.problem if exc.path else str(exc))
         frames = frame_range(curves, s.video.start, s.video.duration)
         values = curves.values[frames.start : frames.stop].astype(float)
-        return {**row, "status": "done", "duration": round(curves.duration, 3),
+        return {**_row(job, "done"), "duration": round(curves.duration, 3),
                 "render_seconds": round(time.perf_counter() - start, 2),
                 "means": dict(zip(curves.names, values.mean(axis=0).round(4).tolist())),
                 "stds": dict(zip(curves.names, values.std(axis=0).round(4).tolist()))}  # fmt: skip
@@ -109,8 +107,12 @@ def run_inline(settings, jobs: Sequence[TrackJob], what: str, on_start: Callable
         yield job, run_track(settings, job, what)
 
 
+def _row(job: TrackJob, status: str, error: str = "") -> dict:
+    return {"file": job.source, "output": job.output, "status": status, "error": error}
+
+
 def _failed(job: TrackJob, error: str) -> dict:
-    return {"file": job.source, "output": job.output, "status": "failed", "error": error}
+    return _row(job, "failed", error)
 
 
 def _worker_main(settings: BatchSettings, what: str, tasks, results) -> None:

@@ -36,10 +36,6 @@ def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float,
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def _peak_rss_of(cmd: list[str], env: dict | None = None) -> float:
-    return run_measured(cmd, env)[2]
-
-
 def timed(name: str, cmd: list[str], env: dict | None = None) -> tuple[str, float, float]:
     """(name, wall seconds, peak RSS MiB) of one command."""
     wall, _, rss = run_measured(cmd, env)

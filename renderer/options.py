@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 
 from deepviz.options import option, parse_size
@@ -10,6 +11,7 @@ from deepviz.options import option, parse_size
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
            "veryslow")  # x264's, fastest first  # fmt: skip
 ENCODERS = ("auto", "x264", "nvenc")
+CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 
 
 @dataclass(frozen=True)
@@ -80,3 +82,32 @@ class VideoOptions:
     @property
     def height(self) -> int:
         return self.size[1]
+
+
+@dataclass
+class OverlayOptions:
+    """What is drawn over the picture: the title and artist, a logo."""
+
+    title: str | None = option(None, "--title", kind=str,
+                               help="Title shown in the frame [default: the file's title tag].")  # fmt: skip
+    artist: str | None = option(None, "--artist", kind=str,
+                                help="Artist shown under the title [default: the file's artist "
+                                "tag].")  # fmt: skip
+    no_title: bool = option(False, "--no-title", flag=True, help="No title or artist.")
+    logo: str | None = option(None, "--logo", kind=str, metavar="PNG",
+                              help="An image (PNG with transparency) in a corner of the frame.")  # fmt: skip
+    logo_pos: str = option("bottom-right", "--logo-pos", choices=CORNERS,
+                           help="The logo's corner.")  # fmt: skip
+
+    def texts(self, audio: str | os.PathLike) -> tuple[str, str]:
+        """(title, artist) to show: the options, else the audio file's tags; ('', '') if none."""
+        if self.no_title:
+            return "", ""
+        tags: dict[str, str] = {}
+        if self.title is None or self.artist is None:
+            from deepviz.extract.decode import read_tags
+
+            tags = read_tags(audio)
+        title = self.title if self.title is not None else tags.get("title", "")
+        artist = self.artist if self.artist is not None else tags.get("artist", "")
+        return title.strip()[:120], artist.strip()[:120]

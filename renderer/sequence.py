@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from deepviz.errors import DeepvizError
+from deepviz.fileio import umask
 
 FRAME_NUMBER = re.compile(r"%0?[1-9]?d")
 
@@ -54,15 +55,9 @@ def temp_folder(folder: Path) -> Path:
 
 def commit_folder(tmp: Path, folder: Path, replace: bool) -> None:
     """Move the finished frames into place: the folder becomes the temporary one."""
-    os.chmod(tmp, 0o777 & ~_umask())
+    os.chmod(tmp, 0o777 & ~umask())
     if folder.exists():
         if any(folder.iterdir()) and not replace:
             raise DeepvizError("files appeared while deepviz was writing; kept them", folder)
         shutil.rmtree(folder)
     os.rename(tmp, folder)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -4,46 +4,15 @@ track's title and artist, and a logo in a corner."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from deepviz.errors import DeepvizError
-from deepviz.options import option
+from deepviz.renderer.options import OverlayOptions
 
-CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 MAX_LOGO_PIXELS = 4096 * 4096  # checked from the header, before the image is decoded
 Overlay = tuple[np.ndarray, int, int]  # RGBA (h, w, 4), x and y of its top-left corner
-
-
-@dataclass
-class OverlayOptions:
-    """What is drawn over the picture: the title and artist, a logo."""
-
-    title: str | None = option(None, "--title", kind=str,
-                               help="Title shown in the frame [default: the file's title tag].")  # fmt: skip
-    artist: str | None = option(None, "--artist", kind=str,
-                                help="Artist shown under the title [default: the file's artist "
-                                "tag].")  # fmt: skip
-    no_title: bool = option(False, "--no-title", flag=True, help="No title or artist.")
-    logo: str | None = option(None, "--logo", kind=str, metavar="PNG",
-                              help="An image (PNG with transparency) in a corner of the frame.")  # fmt: skip
-    logo_pos: str = option("bottom-right", "--logo-pos", choices=CORNERS,
-                           help="The logo's corner.")  # fmt: skip
-
-    def texts(self, audio: str | os.PathLike) -> tuple[str, str]:
-        """(title, artist) to show: the options, else the audio file's tags; ('', '') if none."""
-        if self.no_title:
-            return "", ""
-        tags: dict[str, str] = {}
-        if self.title is None or self.artist is None:
-            from deepviz.extract.decode import read_tags
-
-            tags = read_tags(audio)
-        title = self.title if self.title is not None else tags.get("title", "")
-        artist = self.artist if self.artist is not None else tags.get("artist", "")
-        return title.strip()[:120], artist.strip()[:120]
 
 
 def title_overlay(title: str, artist: str, width: int, height: int) -> Overlay | None:
