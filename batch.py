@@ -194,7 +194,11 @@ def run_batch(
 
         create_context().release()
     planner = Planner(plan, say, note)
-    executor = Executor(opts, inline=opts.workers() == 1)
+    try:
+        executor = Executor(opts, inline=opts.workers() == 1)
+    except BaseException:  # a scheduler out of reach: leave no empty output folders behind
+        _prune_empty(folder)
+        raise
     try:
         rows, fit_name = _render_all(pairs, folder, plan, video, run, opts, planner, executor,
                                      say, note, overlay)  # fmt: skip
@@ -203,6 +207,15 @@ def run_batch(
         for _, out in pairs:
             clean_stale_parts(out)  # parts of workers that were killed
     return _finish(rows, folder, fit_name, say)
+
+
+def _prune_empty(folder: Path) -> None:
+    """Remove the empty folders under `folder` (and it, if empty): never anything with files."""
+    for root, _, _ in sorted(os.walk(folder, topdown=False), key=lambda w: -len(w[0])):
+        try:
+            os.rmdir(root)
+        except OSError:
+            pass
 
 
 def _render_all(pairs, folder, plan, video, run, opts, planner, executor, say, note, overlay):

@@ -467,7 +467,10 @@ def export_params(
         check_output_path(output, run.overwrite, "curve file")
     planner = Planner(plan, say, note)
     curves = planner.curves(audio)
-    frames = frame_range(curves, start, duration)
+    try:
+        frames = frame_range(curves, start, duration)
+    except DeepvizError as exc:
+        raise DeepvizError(exc.problem, audio) from None
     if output:
         params = planner.scene_cls.params if units else None
         export_curves(curves, output, fmt, slice(frames.start, frames.stop), params,

@@ -172,7 +172,8 @@ def render_panels(
     with _layout(ctx, panels, video, layout) as lay:
         for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
             lay.update(i)
-        encoder = choose_encoder(video.encoder, lay.ctx.info["GL_RENDERER"])
+        h264 = Path(out).suffix.lower() in (".mp4", ".mov", ".mkv")  # the others: no choice
+        encoder = choose_encoder(video.encoder, lay.ctx.info["GL_RENDERER"]) if h264 else "x264"
         return encode_frames(lay.frame_into, frames, first.fps, audio_path, out, video, quiet,
                              overwrite, metadata, audio_stream, encoder)  # fmt: skip
 

@@ -178,3 +178,13 @@ def test_without_dask_the_error_says_how_to_install_it(tmp_path, library):
     assert proc.returncode == 1
     assert proc.stderr.strip() == "deepviz: error: --executor dask needs Dask: pip install " \
         "'deepviz[dask]'"  # fmt: skip
+
+
+def test_an_unreachable_scheduler_is_one_line_and_leaves_no_folder(tmp_path, library):
+    pytest.importorskip("dask.distributed")
+    out = tmp_path / "nowhere"
+    proc = deepviz("batch", library / "Ambient", "-o", out, "--executor", "dask", "--scheduler",
+                   "tcp://127.0.0.1:9", *SMALL)  # fmt: skip
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 1 and len(lines) == 1 and "cannot reach it" in lines[0]
+    assert not out.exists()

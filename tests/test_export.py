@@ -64,3 +64,11 @@ def test_after_effects_keyframe_data(music_wav, tmp_path):
     first = [ln.split("\t") for ln in blocks[0].split("\r\n")[2:] if ln.startswith("\t")]
     assert [int(f[1]) for f in first] == list(range(len(whole)))
     assert np.allclose([float(f[2]) for f in first], whole[:, 2], atol=1e-6)
+
+
+def test_a_section_outside_the_track_names_the_file(music_wav):
+    proc = subprocess.run([sys.executable, "-m", "deepviz", "params", str(music_wav), "-o", "-",
+                           "--start", "99", "-q"], capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.strip() == f"deepviz: error: {music_wav}: --start 99s is outside the " \
+        "track (4.00s)"  # fmt: skip
