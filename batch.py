@@ -179,10 +179,9 @@ def run_batch(
     from deepviz.pipeline import Planner
 
     video = video.effective()
-    if overlay is not None and overlay.logo:  # a bad logo: one line, before any work
-        from deepviz.renderer.titles import logo_overlay
+    from deepviz.renderer.titles import check_look
 
-        logo_overlay(overlay.logo, overlay.logo_pos, video.width, video.height)
+    check_look(video, overlay, (plan.scene,), note)  # a bad palette or logo: before any work
     if opts.executor == "dask":
         from deepviz.workers import require_dask
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from deepviz.batch import BatchOptions, batch_plan, run_batch
-from deepviz.cli_options import options_from, run_options, stderr
+from deepviz.cli_options import look_options, options_from, run_options, stderr
 from deepviz.cli_render import track_options
 from deepviz.options import RunOptions
 from deepviz.pipeline import PlanOptions
@@ -20,6 +20,7 @@ from deepviz.renderer.options import OverlayOptions, VideoOptions
 @options_from(BatchOptions, "batch")
 @track_options
 @run_options
+@look_options
 def batch(inputs, output, batch: BatchOptions, plan: PlanOptions, video: VideoOptions,
           overlay: OverlayOptions, run: RunOptions):  # fmt: skip
     """Render every audio file of INPUTS (files and folders, searched recursively) with one

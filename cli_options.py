@@ -128,3 +128,62 @@ def stderr(enabled: bool = True) -> Callable[[str], None]:
     if not enabled:
         return lambda line: None
     return lambda line: click.echo(line, err=True)
+
+
+def _look_classes() -> tuple[type, ...]:
+    from deepviz.pipeline import PlanOptions
+    from deepviz.renderer.options import OverlayOptions, VideoOptions
+
+    return PlanOptions, VideoOptions, OverlayOptions
+
+
+def _apply_look(ctx: click.Context, param, path: str | None) -> str | None:
+    """--look: the file's options become the command's defaults (the command line wins), each
+    checked as the option itself is checked."""
+    from deepviz.looks import look_keys, read_look
+
+    if path is None:
+        return None
+    flags = {option_name: p for p in ctx.command.params for option_name in p.opts}
+    defaults, unused = {}, []
+    for key, value in read_look(path, set(look_keys(_look_classes()))).items():
+        option = flags.get(f"--{key}")
+        if option is None:
+            unused.append(key)
+            continue
+        try:
+            option.process_value(ctx, value)
+        except click.BadParameter as exc:
+            raise DeepvizError(f"{key}: {exc.message}", path) from None
+        defaults[option.name] = value
+    if unused:
+        click.echo(f"deepviz: note: {path}: not options of deepviz {ctx.command.name}, not used: "
+                   f"{', '.join(unused)}", err=True)  # fmt: skip
+    ctx.default_map = {**(ctx.default_map or {}), **defaults}
+    return path
+
+
+def look_options(command: Callable) -> Callable:
+    """--look FILE and --save-look FILE; innermost of the options decorators (it sees the
+    command's option dataclasses)."""
+
+    @functools.wraps(command)
+    def with_look(look: str | None, save_look: str | None, **kwargs):
+        from deepviz.fileio import atomic_path, check_output_path
+        from deepviz.looks import look_text
+
+        if save_look:  # checked before the work, written once the command has succeeded
+            check_output_path(save_look, kwargs["run"].overwrite, "look file")
+        result = command(**kwargs)
+        if save_look:  # the options this command has (a still has no encoder settings)
+            offered = {p.name for p in click.get_current_context().command.params}
+            saved = [v for v in kwargs.values() if isinstance(v, _look_classes())]
+            with atomic_path(save_look, kwargs["run"].overwrite) as tmp:
+                tmp.write_text(look_text(saved, offered), encoding="utf-8")
+        return result
+
+    saving = click.option("--save-look", default=None, metavar="FILE.toml",
+                          help="Also write these options as a look file.")(with_look)  # fmt: skip
+    return click.option("--look", default=None, metavar="FILE.toml", is_eager=True,
+                        callback=_apply_look, help="Options from a look file (TOML); the "
+                        "command line overrides them.")(saving)  # fmt: skip

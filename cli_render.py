@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from deepviz.cli_options import debug_option, options_from, run_options, stderr
+from deepviz.cli_options import debug_option, look_options, options_from, run_options, stderr
 from deepviz.options import RunOptions
 from deepviz.pipeline import PlanOptions, render_tracks
 from deepviz.renderer.options import OverlayOptions, VideoOptions
@@ -26,6 +26,7 @@ def track_options(command):
 @click.option("--dump-params", default=None, type=click.Path(dir_okay=False),
               help="Also write the per-frame parameters the video uses (.csv or .json).")  # fmt: skip
 @run_options
+@look_options
 def render(audio, output, plan: PlanOptions, video: VideoOptions, overlay: OverlayOptions,
            dump_params, run: RunOptions):  # fmt: skip
     """Render AUDIO (any format ffmpeg reads) to an MP4 visualization with its sound.
@@ -42,6 +43,7 @@ def render(audio, output, plan: PlanOptions, video: VideoOptions, overlay: Overl
 @options_from(PlanOptions, "plan", exclude=("model", "layer", "device", "fit_path"))
 @options_from(VideoOptions, "video")
 @run_options
+@look_options
 def demo(output, plan: PlanOptions, video: VideoOptions, run: RunOptions):
     """Render the bundled demo track with the embedded default model."""
     from deepviz.renderer.assets import demo_track
@@ -84,6 +86,7 @@ def _grid(ctx, param, value):
 @options_from(PlanOptions, "plan", defaults={"scene": "bar"})
 @options_from(VideoOptions, "video")
 @run_options
+@look_options
 def compare(audio, output, vary, mappings, grid, no_labels, show_params, still, audio_index,
             plan: PlanOptions, video: VideoOptions, run: RunOptions):  # fmt: skip
     """Panels side by side in one video (or a still): one track under several options, or
@@ -115,6 +118,7 @@ def compare(audio, output, vary, mappings, grid, no_labels, show_params, still, 
 )
 @options_from(OverlayOptions, "overlay")
 @run_options
+@look_options
 def still(audio, output, at, plan: PlanOptions, video: VideoOptions, overlay: OverlayOptions,
           run: RunOptions):  # fmt: skip
     """The frame of AUDIO's video at second T, as a PNG: a preview before a long render.

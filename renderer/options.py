@@ -58,6 +58,13 @@ class VideoOptions:
                           help="Multisampling for scenes that need it (the built-in scenes "
                           "antialias their own edges).")  # fmt: skip
 
+    palette: str | None = option(None, "--palette", kind=str, metavar="NAME|FILE.json",
+                                 help="Colours: spectrum (the default), sunset, neon, mono, "
+                                 "ocean, fire, or a palette JSON file; the music still drives "
+                                 "every parameter.")  # fmt: skip
+    background: str | None = option(None, "--background", kind=str, metavar="IMAGE",
+                                    help="VIZ-BAR: an image behind the bars (cropped to fill "
+                                    "the frame, dimmed).")  # fmt: skip
     preview: bool = option(False, "--preview", flag=True,
                            help="A quick draft: a third of the size, --quality draft.")  # fmt: skip
 

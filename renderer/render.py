@@ -19,6 +19,7 @@ from deepviz.progress import progress_bar
 from deepviz.renderer.encoder import QUEUED_FRAMES, VideoWriter, choose_encoder
 from deepviz.renderer.labels import grid_shape, label_image
 from deepviz.renderer.options import QUALITIES, VideoOptions
+from deepviz.renderer.titles import scene_style
 from deepviz.scenes import create_context, get_scene
 from deepviz.scenes.canvas import Canvas
 
@@ -98,9 +99,10 @@ class Layout:
         pw, ph = (video.width // cols) // 2 * 2, (video.height // rows) // 2 * 2
         self.ctx, self.panels, self.dt = ctx, list(panels), 1.0 / panels[0].curves.fps
         self.scenes = []
+        style = scene_style(video, pw, ph)
         try:
             for p in panels:
-                self.scenes.append(get_scene(p.scene)(ctx, pw, ph, video.samples, p.seed))
+                self.scenes.append(get_scene(p.scene)(ctx, pw, ph, video.samples, p.seed, style))
             samples = max(s.samples for s in self.scenes)
             self.canvas = Canvas(ctx, video.width, video.height, samples)
         except BaseException:

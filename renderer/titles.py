@@ -1,17 +1,21 @@
 """A creator's overlays, drawn once with Pillow and blended over every frame on the GPU: the
-track's title and artist, and a logo in a corner."""
+track's title and artist, and a logo in a corner; and the scenes' dressing: palette, background."""
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from deepviz.errors import DeepvizError
-from deepviz.renderer.options import OverlayOptions
+from deepviz.renderer.options import OverlayOptions, VideoOptions
 
-MAX_LOGO_PIXELS = 4096 * 4096  # checked from the header, before the image is decoded
+if TYPE_CHECKING:
+    from deepviz.scenes.base import SceneStyle
+
+MAX_IMAGE_PIXELS = 4096 * 4096  # checked from the header, before the image is decoded
 Overlay = tuple[np.ndarray, int, int]  # RGBA (h, w, 4), x and y of its top-left corner
 
 
@@ -40,17 +44,26 @@ def title_overlay(title: str, artist: str, width: int, height: int) -> Overlay |
     return np.asarray(img), margin, height - margin - h
 
 
-def logo_overlay(path: str | os.PathLike, corner: str, width: int, height: int) -> Overlay:
-    """The image scaled to at most a sixth of the frame's height, in `corner`."""
+def open_image(path: str | os.PathLike, what: str, mode: str) -> Image.Image:
+    """A user's image (`what`: "logo", "background") decoded into `mode`, its size checked from
+    the header before decoding; one-line DeepvizError otherwise."""
     try:
         with Image.open(path) as img:
-            if img.width * img.height > MAX_LOGO_PIXELS:
-                raise DeepvizError(f"the logo is {img.width}x{img.height}; at most 4096x4096", path)
-            logo = img.convert("RGBA")
+            if img.width * img.height > MAX_IMAGE_PIXELS:
+                raise DeepvizError(f"the {what} is {img.width}x{img.height}; at most 4096x4096",
+                                   path)  # fmt: skip
+            return img.convert(mode)
     except FileNotFoundError:
-        raise DeepvizError("no such logo file", path) from None
+        raise DeepvizError(f"no such {what} file", path) from None
+    except IsADirectoryError:
+        raise DeepvizError(f"is a folder, not a {what} image", path) from None
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise DeepvizError(f"not an image Pillow reads ({exc})", path) from None
+
+
+def logo_overlay(path: str | os.PathLike, corner: str, width: int, height: int) -> Overlay:
+    """The image scaled to at most a sixth of the frame's height, in `corner`."""
+    logo = open_image(path, "logo", "RGBA")
     logo.thumbnail((max(8, width // 4), max(8, height // 6)), Image.LANCZOS)
     margin = max(8, height // 24)
     x = margin if corner.endswith("left") else width - margin - logo.width
@@ -66,3 +79,29 @@ def overlays_for(opts: OverlayOptions | None, audio, width: int, height: int) ->
     if opts.logo:
         found.append(logo_overlay(opts.logo, opts.logo_pos, width, height))
     return [o for o in found if o is not None]
+
+
+def background_image(path: str | os.PathLike, width: int, height: int) -> np.ndarray:
+    """The image cropped to the frame's aspect and scaled to fill it: (height, width, 3) uint8."""
+    image = open_image(path, "background", "RGB")
+    return np.asarray(ImageOps.fit(image, (width, height), Image.LANCZOS))
+
+
+def scene_style(video: VideoOptions, width: int, height: int) -> SceneStyle:
+    """The palette and background of panels width × height (checked: one line if bad)."""
+    from deepviz.scenes.base import SceneStyle
+    from deepviz.scenes.palettes import load_palette
+
+    palette = load_palette(video.palette)
+    image = background_image(video.background, width, height) if video.background else None
+    return SceneStyle(palette, image)
+
+
+def check_look(video: VideoOptions, overlay: OverlayOptions | None, scenes, note) -> None:
+    """The palette, background and logo read and checked before any work (one line if bad);
+    a note when --background is given but no scene draws it."""
+    scene_style(video, 16, 16)
+    if video.background and "bar" not in scenes:
+        note("deepviz: note: --background is VIZ-BAR's backdrop; VIZ-REAL draws its own sky")
+    if overlay is not None and overlay.logo:
+        logo_overlay(overlay.logo, overlay.logo_pos, video.width, video.height)

@@ -5,7 +5,7 @@ uniform float u_values[10];
 uniform float u_peaks[10];
 uniform float u_pulse;       // a hit: 0 between beats, about 1 in the frame of a strong onset
 uniform sampler2D u_background;  // the static backdrop (barbg.frag.glsl), one texel per pixel
-uniform vec3 u_colors[10];   // palette() of each bar, computed once
+uniform vec3 u_colors[10];   // each bar's colour (the palette's), computed once
 out vec4 fragColor;
 
 // Signed distance to bar i at point p (units: screen heights) and its size.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import moderngl
 import numpy as np
 
-from deepviz.scenes.base import Param, Scene, Shader, Viewport
+from deepviz.scenes.base import Param, Scene, SceneStyle, Shader, Viewport
+from deepviz.scenes.palettes import Palette
 from deepviz.scenes.registry import register
 
 PEAK_HOLD = 0.35  # seconds a peak marker stays at its maximum
@@ -16,7 +17,7 @@ BASE, MAXLEN, REACH = 0.22, 0.66, 0.12  # as in bargeom.glsl (screen heights)
 
 
 def palette(t: np.ndarray) -> np.ndarray:
-    """bargeom.glsl's palette(): a hue sweep across the bars, no dim blue (float32, (n, 3))."""
+    """The spectrum palette: a hue sweep across the bars, no dim blue (float32, (n, 3))."""
     hue = 0.86 - 0.86 * np.asarray(t, np.float32)[:, None]
     rgb = np.clip(np.abs(np.mod(hue * 6.0 + np.array([0.0, 4.0, 2.0]), 6.0) - 3.0) - 1.0, 0, 1)
     rgb = 0.28 + 0.72 * rgb  # mix(1, rgb, 0.72)
@@ -25,6 +26,21 @@ def palette(t: np.ndarray) -> np.ndarray:
 
 
 PALETTE = palette(np.arange(10) / 9.0)
+BACKDROP = ((0.010, 0.012, 0.030), (0.055, 0.050, 0.110), (0.05, 0.045, 0.09))  # low, high, pool
+IMAGE_DIM = 0.5  # a background image is darkened to this share, so the bars stay readable
+
+
+def bar_colours(palette: Palette) -> np.ndarray:
+    """The ten bars' colours: the palette's gradient across them (spectrum: the hue sweep)."""
+    return palette.gradient(np.arange(10) / 9.0) if palette.stops else PALETTE
+
+
+def backdrop_colours(palette: Palette) -> tuple[tuple[float, ...], ...]:
+    """(bottom, top, light pool) of the backdrop's gradient: the palette's background colour."""
+    if palette.background is None:
+        return BACKDROP
+    top = np.asarray(palette.background)
+    return tuple(tuple(float(c) for c in v) for v in (top * 0.2, top, top * 0.9))
 
 
 @register
@@ -58,8 +74,12 @@ class BarScene(Scene):
             ("bargeom.glsl",),
         ),
         "background": Shader(
-            "fullscreen.vert.glsl", "barbg.frag.glsl", ("u_resolution",), ("bargeom.glsl",)
-        ),  # fmt: skip
+            "fullscreen.vert.glsl",
+            "barbg.frag.glsl",
+            ("u_resolution", "u_colors", "u_low", "u_high", "u_pool", "u_image", "u_has_image"),
+            ("bargeom.glsl",),
+            {"IMAGE_DIM": f"{IMAGE_DIM:.3f}"},
+        ),
         "backdrop": Shader(
             "fullscreen.vert.glsl", "barback.frag.glsl", ("u_origin", "u_background")
         ),  # fmt: skip
@@ -67,11 +87,13 @@ class BarScene(Scene):
     antialiased = True  # the shader antialiases its own edges: multisampling would only cost time
 
     def __init__(
-        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0
-    ):
-        super().__init__(ctx, width, height, samples, seed)
+        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0,
+        style: SceneStyle | None = None,
+    ):  # fmt: skip
+        super().__init__(ctx, width, height, samples, seed, style)
         self.vao = ctx.vertex_array(self.programs["bars"].prog, [])
         self.backdrop_vao = ctx.vertex_array(self.programs["backdrop"].prog, [])
+        self.colors = bar_colours(self.style.palette)
         self.background = self._static_background()
         self.peaks = np.zeros(len(self.params), dtype=np.float32)
         self.hold = np.zeros(len(self.params), dtype=np.float32)
@@ -93,12 +115,27 @@ class BarScene(Scene):
         tex = self.ctx.texture((self.width, self.height), 4, dtype="f2")
         fbo = self.ctx.framebuffer(color_attachments=[tex])
         vao = self.ctx.vertex_array(self.programs["background"].prog, [])
+        image = self._image_texture()
+        image.use(4)
         fbo.use()
-        self.uniforms("background", u_resolution=(float(self.width), float(self.height)))
+        low, high, pool = backdrop_colours(self.style.palette)
+        self.uniforms("background", u_resolution=(float(self.width), float(self.height)),
+                      u_colors=self.colors.tobytes(), u_low=low, u_high=high, u_pool=pool,
+                      u_image=4, u_has_image=float(self.style.background is not None))  # fmt: skip
         vao.render(moderngl.TRIANGLES, vertices=3)
-        vao.release()
-        fbo.release()
+        for obj in (vao, fbo, image):
+            obj.release()
         return tex
+
+    def _image_texture(self) -> moderngl.Texture:
+        """The style's background image (the panel's size) as a texture; 1×1 black without."""
+        image = self.style.background
+        if image is None:
+            return self.ctx.texture((1, 1), 3, bytes(3))
+        if image.shape != (self.height, self.width, 3) or image.dtype != np.uint8:
+            raise ValueError(f"a background for a {self.width}x{self.height} panel is "
+                             f"{self.height}x{self.width}x3 uint8, got {image.shape}")  # fmt: skip
+        return self.ctx.texture((self.width, self.height), 3, np.ascontiguousarray(image[::-1]))
 
     def reach(self) -> tuple[int, int, int, int]:
         """The part of the panel (x, y, w, h in pixels) that bars, glow, peaks and reflections
@@ -130,7 +167,7 @@ class BarScene(Scene):
             u_peaks=self.peaks.astype(np.float32).tobytes(),
             u_pulse=self.pulse,
             u_background=3,
-            u_colors=PALETTE.tobytes(),
+            u_colors=self.colors.tobytes(),
         )
         x, y, w, h = self.reach()
         ctx.scissor = (viewport[0] + x, viewport[1] + y, w, h)

@@ -1,7 +1,14 @@
 // VIZ-BAR's static backdrop, drawn once per panel size into a texture (bar.frag.glsl reads it):
-// a dark blue-violet gradient, a soft light pool behind the bars, a vignette, faint guide lines,
-// and each bar's faint full-length track, which shows the scale (bargeom.glsl is prepended).
+// a dark gradient (the palette's; blue-violet by default) or a dimmed image, a soft light pool
+// behind the bars, a vignette, faint guide lines, and each bar's faint full-length track, which
+// shows the scale (bargeom.glsl is prepended).
 uniform vec2 u_resolution;
+uniform vec3 u_colors[10];    // each bar's colour (the palette's)
+uniform vec3 u_low;           // the gradient's bottom and top colours, the light pool's
+uniform vec3 u_high;
+uniform vec3 u_pool;
+uniform sampler2D u_image;    // --background: an image the size of the panel, rows bottom-up
+uniform float u_has_image;    // 1: the image replaces the gradient, dimmed so the bars read
 out vec4 fragColor;
 
 void main() {
@@ -9,8 +16,9 @@ void main() {
     float px = 1.0 / u_resolution.y;
     vec2 p = frag * px;
     vec2 uv = frag / u_resolution;
-    vec3 bg = mix(vec3(0.010, 0.012, 0.030), vec3(0.055, 0.050, 0.110), uv.y);
-    bg += vec3(0.05, 0.045, 0.09) * exp(-pow(length((uv - vec2(0.5, 0.45)) * vec2(1.3, 2.0)), 2.0) * 2.5);
+    vec3 bg = mix(u_low, u_high, uv.y);
+    if (u_has_image > 0.5) bg = texelFetch(u_image, ivec2(frag), 0).rgb * IMAGE_DIM;
+    bg += u_pool * exp(-pow(length((uv - vec2(0.5, 0.45)) * vec2(1.3, 2.0)), 2.0) * 2.5);
     bg *= 1.0 - 0.45 * pow(length(uv - 0.5) * 1.25, 2.5);
     float gl = fract((p.y - BASE) / (MAXLEN * 0.1));
     float gridOn = step(BASE, p.y) * step(p.y, BASE + MAXLEN + px);
@@ -24,6 +32,6 @@ void main() {
                                                     BASE + 0.5 * (MAXLEN - r));
     float dt = roundedBox(t, vec2(0.5 * slot * FILL, 0.5 * (MAXLEN + r)), r);
     float shown = p.y >= BASE ? 1.0 : 0.32 * exp(-depth / 0.07) * step(depth, 0.3);
-    bg += palette(float(i) / (N - 1.0)) * 0.035 * clamp(0.5 - dt / px, 0.0, 1.0) * shown;
+    bg += u_colors[i] * 0.035 * clamp(0.5 - dt / px, 0.0, 1.0) * shown;
     fragColor = vec4(bg, 1.0);
 }

@@ -1,17 +1,9 @@
-// Shared by bar.frag.glsl and barbg.frag.glsl: the bars' layout, palette and rounded boxes.
+// Shared by bar.frag.glsl and barbg.frag.glsl: the bars' layout and rounded boxes.
 const float N = 10.0;
 const float BASE = 0.22;      // baseline height (fraction of screen height)
 const float MAXLEN = 0.66;    // length of a bar at value 1
 const float FILL = 0.64;      // bar width / slot width
 const float REACH = 0.12;     // beyond this distance a bar's glow is under 1/255: nothing to draw
-
-vec3 palette(float t) {
-    // A hue sweep across the 10 bars: magenta, violet, blue, cyan, green, yellow, orange, red.
-    float hue = 0.86 - 0.86 * t;
-    vec3 rgb = clamp(abs(mod(hue * 6.0 + vec3(0.0, 4.0, 2.0), 6.0) - 3.0) - 1.0, 0.0, 1.0);
-    rgb = mix(vec3(1.0), rgb, 0.72);
-    return mix(rgb, vec3(1.0), clamp(0.5 - dot(rgb, vec3(0.3, 0.59, 0.11)), 0.0, 1.0));  // no dim blue
-}
 
 float roundedBox(vec2 p, vec2 half_, float r) {
     vec2 q = abs(p) - half_ + r;

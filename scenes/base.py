@@ -8,6 +8,7 @@ from typing import ClassVar
 import moderngl
 import numpy as np
 
+from deepviz.scenes.palettes import PALETTES, Palette
 from deepviz.scenes.shaders import ShaderProgram
 
 Viewport = tuple[int, int, int, int]  # x, y (lower-left, GL convention), width, height
@@ -38,6 +39,15 @@ class Shader:
     defines: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class SceneStyle:
+    """How a scene is dressed, apart from what the music drives: its palette and, for scenes
+    that have a backdrop, an image behind it."""
+
+    palette: Palette = PALETTES["spectrum"]
+    background: np.ndarray | None = None  # (height, width, 3) uint8, rows top to bottom
+
+
 class Scene:
     """Base class. Subclasses set `name`, `description`, `params` (the paper's order),
     `priority` (parameter names from most to least dynamic) and `shaders` (name → Shader), and
@@ -57,9 +67,11 @@ class Scene:
     antialiased: ClassVar[bool] = False  # True: the shaders smooth their own edges (no MSAA)
 
     def __init__(
-        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0
-    ):
+        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0,
+        style: SceneStyle | None = None,
+    ):  # fmt: skip
         self.ctx, self.width, self.height, self.seed = ctx, width, height, seed
+        self.style = style or SceneStyle()
         self.samples = 0 if self.antialiased else samples
         self.values = np.full(len(self.params), 0.5, dtype=np.float32)
         self.pulse, self.level = 0.0, 1.0  # neutral: no hit, full level (the paper's picture)

@@ -8,7 +8,7 @@ import math
 import moderngl
 import numpy as np
 
-from deepviz.scenes.base import Param, Scene, Shader, Viewport
+from deepviz.scenes.base import Param, Scene, SceneStyle, Shader, Viewport
 from deepviz.scenes.registry import register
 
 SKY_RADIUS = 80.0
@@ -163,9 +163,10 @@ class RealScene(Scene):
     }
 
     def __init__(
-        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0
-    ):
-        super().__init__(ctx, width, height, samples, seed)
+        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0,
+        style: SceneStyle | None = None,
+    ):  # fmt: skip
+        super().__init__(ctx, width, height, samples, seed, style)
         rng = np.random.default_rng(seed)
         self.seed_offset = tuple(float(x) for x in rng.uniform(0.0, NOISE_SIZE, 3))
         lattice = rng.random((NOISE_SIZE,) * 3, dtype=np.float32)
@@ -238,7 +239,8 @@ class RealScene(Scene):
     def _set_uniforms(self) -> None:
         eye, view, viewproj, fovy = self._camera()
         right, up, back = view[0, :3], view[1, :3], view[2, :3]  # camera axes in the world
-        sky = self.raw("skyR", "skyG", "skyB")
+        palette = self.style.palette  # the music picks the colours, inside the palette
+        sky = palette.mix("sky", self.raw("skyR", "skyG", "skyB"))
         shared = {"u_sky": sky, "u_time": float(self.time)}
         smoke = {**shared, "u_seed": self.seed_offset, "u_noise": 0}
         self.uniforms("env", **smoke, u_resolution=tuple(float(x) for x in self.env_size))
@@ -247,7 +249,7 @@ class RealScene(Scene):
             "disco",
             **shared,
             u_viewproj=viewproj.tobytes(),
-            u_color=self.raw("sphR", "sphG", "sphB"),
+            u_color=palette.mix("spheres", self.raw("sphR", "sphG", "sphB")),
             u_eye=tuple(float(v) for v in eye),
             u_key=unit(-0.45 * right + 0.75 * up + 0.55 * back),
             u_rim=unit(0.6 * right + 0.35 * up - 0.7 * back),
