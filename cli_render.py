@@ -69,8 +69,8 @@ def _grid(ctx, param, value):
               help="The video, or with --still the picture.")  # fmt: skip
 @click.option("--vary", multiple=True, metavar="KEY=V1,V2,…",
               help="One panel per value of an option (mapping, scaling, scale-by, clusters, "
-              "model, layer, fit, scene, smoothing, seed, param-order, motion, pulse); several "
-              "--vary make the cross product.")  # fmt: skip
+              "model, layer, fit, scene, smoothing, seed, param-order, motion, pulse, "
+              "palette); several --vary make the cross product.")  # fmt: skip
 @click.option("--mappings", default=None, metavar="SPECS",
               help="Shorthand: comma-separated METHOD[:SCALING[:SCALE_BY]], one panel each "
               "[default without --vary: deterministic,random,pca,kmeans,kmeans-pca,"

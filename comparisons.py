@@ -14,11 +14,13 @@ from deepviz.errors import DeepvizError
 from deepviz.options import RunOptions, coerce
 from deepviz.pipeline import DEFAULT_MOTION, Planner, PlanOptions, Say, silent
 
-# --vary KEY → the PlanOptions field it sets: every option that shapes the picture
+# --vary KEY → the PlanOptions field it sets (palette: the panel's): every option that shapes
+# the picture
 VARY_KEYS = {"mapping": "method", "scaling": "scaling", "scale-by": "scale_by",
              "clusters": "clusters", "model": "model", "layer": "layer", "fit": "fit_path",
              "scene": "scene", "smoothing": "smoothing", "seed": "seed",
-             "param-order": "param_order", "motion": "motion", "pulse": "pulse"}  # fmt: skip
+             "param-order": "param_order", "motion": "motion", "pulse": "pulse",
+             "palette": "palette"}  # fmt: skip
 MAX_PANELS = 16
 DEFAULT_MAPPINGS = "deterministic,random,pca,kmeans,kmeans-pca,kmeans-pca:minmax"
 
@@ -55,6 +57,11 @@ def _values(key: str, text: str) -> list[tuple[str, dict]]:
             out.append((raw, {"model": model, "layer": layer}))
         elif key == "fit" and raw in ("reference", "track"):
             out.append((raw, {"fit_path": raw}))
+        elif key == "palette":
+            from deepviz.scenes.palettes import load_palette
+
+            load_palette(raw)  # checked now, before any work
+            out.append((raw, {"palette": raw}))
         else:
             out.append((raw, {VARY_KEYS[key]: coerce(PlanOptions, VARY_KEYS[key], raw)}))
     if not out:
@@ -129,10 +136,13 @@ def variant_panels(audio: str, plan: PlanOptions, variants: list[Variant], label
 
     panels = []
     for v in variants:
-        vplan = dataclasses.replace(plan, **v.overrides)
+        overrides = dict(v.overrides)
+        palette = overrides.pop("palette", None)  # the panel's, not the plan's
+        vplan = dataclasses.replace(plan, **overrides)
         planner = source.planner(vplan)
         curves = planner.curves_of(source.features(planner, audio))
-        panels.append(Panel(curves, vplan.scene, vplan.seed, v.label if labels else None))
+        label = v.label if labels else None
+        panels.append(Panel(curves, vplan.scene, vplan.seed, label, palette))
     return panels
 
 

@@ -4,6 +4,7 @@ framebuffer, read the frame back once and stream it into the encoder. A plain re
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ class Panel:
     scene: str
     seed: int = 0
     label: str | None = None
+    palette: str | None = None  # None: the video's --palette
 
 
 def frame_range(curves: Curves, start: float, duration: float | None) -> range:
@@ -99,9 +101,11 @@ class Layout:
         pw, ph = (video.width // cols) // 2 * 2, (video.height // rows) // 2 * 2
         self.ctx, self.panels, self.dt = ctx, list(panels), 1.0 / panels[0].curves.fps
         self.scenes = []
-        style = scene_style(video, pw, ph)
+        styles = {name: scene_style(dataclasses.replace(video, palette=name or video.palette),
+                                    pw, ph) for name in {p.palette for p in panels}}  # fmt: skip
         try:
             for p in panels:
+                style = styles[p.palette]
                 self.scenes.append(get_scene(p.scene)(ctx, pw, ph, video.samples, p.seed, style))
             samples = max(s.samples for s in self.scenes)
             self.canvas = Canvas(ctx, video.width, video.height, samples)

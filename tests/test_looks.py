@@ -254,3 +254,20 @@ def test_compare_and_batch_take_a_look(tmp_path, music_wav):
 
     info = probe(videos / "music.mp4")
     assert (info.width, info.height) == (64, 48)
+
+
+def test_compare_varies_the_palette(tmp_path, music_wav):
+    from PIL import Image
+
+    out = tmp_path / "pal.png"
+    result = CliRunner().invoke(main, ["compare", str(music_wav), "-o", str(out), "--vary",
+                                       "palette=mono,fire", "--scene", "bar", "--still", "1",
+                                       "--size", "192x64", "--no-labels", "-q"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    img = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    mono, fire = img[:, :96], img[:, 96:]
+    assert np.abs(mono[..., 0] - mono[..., 1]).max() < 12
+    assert (fire[..., 0] - fire[..., 2]).max() > 100
+    bad = CliRunner().invoke(main, ["compare", str(music_wav), "-o", str(out), "--vary",
+                                    "palette=mono,nope", "--still", "1", "-y"])  # fmt: skip
+    assert bad.exit_code == 1 and "'nope' is not a palette" in bad.output
