@@ -49,15 +49,24 @@ class TrainConfig:
                                 help="Autoencoders' decoder: max-unpool with the encoder's indices "
                                 "(the paper's) or nearest upsampling (the code must then carry the "
                                 "patch; the default model uses it).  [default: indices]")  # fmt: skip
+    code_norm: bool = option(False, "--code-norm", flag=True,
+                             help="Autoencoders: batch-normalise the code before its sigmoid, so "
+                             "it cannot collapse to a constant (the default model uses it).")  # fmt: skip
+    style_weight: float = option(0.0, "--style-weight", low=0, high=100,
+                                 help="Autoencoders: also train a linear head from the code to the "
+                                 "corpus's style labels, its cross-entropy weighted by this, so "
+                                 "the code tells styles apart (the default model: 0.01).")  # fmt: skip
 
     def __post_init__(self) -> None:
         arch = get_arch(self.arch)
+        if self.style_weight and arch.is_classifier:
+            raise DeepvizError("--style-weight is for the autoencoders")
         if self.optimizer not in ("sgd", "adam"):
             raise DeepvizError(f"unknown optimizer {self.optimizer!r} (sgd or adam)")
         if self.pretrained and not arch.is_classifier:
             raise DeepvizError("--pretrained is for the classifiers (alexnet, vgg11, vgg13, vgg16)")
-        for key in ("fc_hidden", "widths", "unpool"):  # the command line's model overrides
-            value = getattr(self, key)
+        for key in ("fc_hidden", "widths", "unpool", "code_norm"):  # the CLI's model overrides
+            value = getattr(self, key) or None  # code_norm: only when given
             if value is not None:
                 if key != "fc_hidden" and arch.is_classifier:
                     raise DeepvizError(f"--{key} is for the autoencoders")
@@ -68,7 +77,7 @@ class TrainConfig:
     def settings(self) -> dict:
         """What identifies the run (for --resume): all but epochs, device, name and the CLI's
         model overrides (already in `model`)."""
-        skip = ("epochs", "device", "name", "fc_hidden", "widths", "unpool")
+        skip = ("epochs", "device", "name", "fc_hidden", "widths", "unpool", "code_norm")
         return {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in skip}
 
 

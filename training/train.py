@@ -46,10 +46,14 @@ def batch_of(data: PatchSet, rows: np.ndarray, scaler: InputScaler, device) -> t
     return scaler.transform(x.to(device)).unsqueeze(1)
 
 
-def _loss(model, arch: str, x: torch.Tensor, y: torch.Tensor | None = None):
-    """(loss, logits or None) of one batch: MSE of the reconstruction, or cross-entropy."""
+def _loss(model, arch: str, x: torch.Tensor, y: torch.Tensor | None = None, style: float = 0.0):
+    """(loss, logits or None) of one batch: MSE of the reconstruction (plus `style` × the style
+    head's cross-entropy), or cross-entropy."""
     if not is_classifier(arch):
-        return F.mse_loss(model(x), x), None
+        if not style:
+            return F.mse_loss(model(x), x), None
+        rebuilt, logits = model.reconstruct_and_style(x)
+        return F.mse_loss(rebuilt, x) + style * F.cross_entropy(logits, y), None
     logits = model(x)
     return F.cross_entropy(logits, y), logits
 
@@ -70,7 +74,7 @@ def track_vote_accuracy(track_ids, labels, preds, probs) -> float:
 def evaluate(model, arch: str, data: PatchSet, rows, scaler, device, batch_size=EVAL_BATCH) -> dict:
     """Mean loss over `rows`; classifiers add accuracy per segment and per track (majority vote)."""
     model.eval()
-    total, preds, probs, codes = 0.0, [], [], []
+    total, preds, probs, codes, styles = 0.0, [], [], [], []
     with torch.inference_mode():
         for i in range(0, len(rows), batch_size):
             r = rows[i : i + batch_size]
@@ -80,12 +84,17 @@ def evaluate(model, arch: str, data: PatchSet, rows, scaler, device, batch_size=
             total += float(loss) * len(xb)
             if not is_classifier(arch):
                 codes.append(model.encode(xb).float().cpu().numpy())
+                if getattr(model, "style_head", None) is not None:  # --style-weight: how well
+                    hits = model.style_head(model.encode(xb)).argmax(1).cpu().numpy()  # the code
+                    styles.append(hits == data.labels[r])  # tells styles apart
             if logits is not None:
                 probs.append(logits.float().softmax(1).cpu().numpy())
                 preds.append(probs[-1].argmax(1))
     out = {"loss": total / max(1, len(rows))}
     if codes:  # how much the 10-d code varies across patches: ≈ 0 means it collapsed
         out["code_std"] = float(np.concatenate(codes).std(axis=0).mean())
+    if styles:
+        out["style_accuracy"] = float(np.concatenate(styles).mean())
     if is_classifier(arch) and len(rows):
         preds, probs = np.concatenate(preds), np.concatenate(probs)
         labels = data.labels[rows]
@@ -105,6 +114,8 @@ def data_fingerprint(data: PatchSet) -> str:
 
 def _model_overrides(cfg: TrainConfig, data: PatchSet) -> dict:
     model = dict(cfg.model)
+    if cfg.style_weight:
+        model["style_classes"] = len(data.label_names)
     if is_classifier(cfg.arch):
         n = model.setdefault("n_genres", len(data.label_names))
         if n != len(data.label_names):
@@ -210,8 +221,9 @@ class TrainingRun:
         for i in range(0, len(order), cfg.batch_size):
             rows = self.train_rows[order[i : i + cfg.batch_size]]
             xb = batch_of(data, rows, self.scaler, self.device)
-            yb = torch.from_numpy(data.labels[rows]).to(self.device) if classifier else None
-            loss, logits = _loss(self.model, cfg.arch, xb, yb)
+            labelled = classifier or cfg.style_weight
+            yb = torch.from_numpy(data.labels[rows]).to(self.device) if labelled else None
+            loss, logits = _loss(self.model, cfg.arch, xb, yb, cfg.style_weight)
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
             self.opt.step()

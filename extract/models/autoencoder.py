@@ -33,6 +33,13 @@ class AEConfig:
     # upsampling, so the decoder cannot rebuild the patch from the pooling positions alone and the
     # 10-d code has to carry the information (with indices we saw the code collapse to a constant).
     unpool: str = "indices"
+    # A training aid: > 0 adds a linear head from the code to the training corpus's style labels,
+    # so that the code also tells styles apart (`deepviz train --style-weight`); features never
+    # use it.
+    style_classes: int = 0
+    # Batch normalisation before the code's sigmoid: the sigmoid can then not saturate, so the code
+    # never collapses to a constant early in training (seen with the narrow default model).
+    code_norm: bool = False
 
     def __post_init__(self) -> None:
         if self.variant not in AE_VARIANTS:
@@ -42,6 +49,9 @@ class AEConfig:
         self.widths = tuple(whole("widths", w, 1, 1024) for w in self.widths)
         self.fc_hidden = whole("fc_hidden", self.fc_hidden, 1, 65536)
         self.code_size = whole("code_size", self.code_size, 1, 1024)
+        self.style_classes = whole("style_classes", self.style_classes, 0, 1000)
+        if not isinstance(self.code_norm, bool):
+            raise ValueError(f"code_norm must be true or false, got {self.code_norm!r}")
         self.input_shape = check_input_shape(self.input_shape)
         if self.tied is not None and not isinstance(self.tied, bool):
             raise ValueError(f"tied must be true, false or null, got {self.tied!r}")
@@ -125,6 +135,7 @@ class ConvAutoencoder(nn.Module):
         flat = math.prod(cfg.bottom_shape)
         self.fc1 = nn.Linear(flat, cfg.fc_hidden)
         self.fc2 = nn.Linear(cfg.fc_hidden, cfg.code_size)
+        self.code_bn = nn.BatchNorm1d(cfg.code_size) if cfg.code_norm else None
         if cfg.tied:
             self.dec_fc1_bias = nn.Parameter(torch.zeros(cfg.fc_hidden))
             self.dec_fc2_bias = nn.Parameter(torch.zeros(flat))
@@ -133,6 +144,11 @@ class ConvAutoencoder(nn.Module):
             self.dec_fc2 = nn.Linear(cfg.fc_hidden, flat)
         self.decoder = nn.ModuleList(DecoderBlock(enc, cfg.tied) for enc in reversed(self.encoder))
         self._init_weights()
+        # Made last, starting at zero: the network starts exactly as it would without the head.
+        self.style_head = nn.Linear(cfg.code_size, cfg.style_classes) if cfg.style_classes else None
+        if self.style_head is not None and not self.style_head.weight.is_meta:
+            nn.init.zeros_(self.style_head.weight)
+            nn.init.zeros_(self.style_head.bias)
 
     def _init_weights(self) -> None:
         """He (Kaiming) init for the ReLU stack, as torchvision's VGG does.
@@ -154,7 +170,8 @@ class ConvAutoencoder(nn.Module):
             size = x.shape[-2:]
             x, indices, acts = block(x)
             pools.append((indices, size, acts))
-        code = torch.sigmoid(self.fc2(F.relu(self.fc1(x.flatten(1)))))
+        pre = self.fc2(F.relu(self.fc1(x.flatten(1))))
+        code = torch.sigmoid(pre if self.code_bn is None else self.code_bn(pre))
         return code, pools
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
@@ -177,6 +194,11 @@ class ConvAutoencoder(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         code, pools = self._encode(x)
         return self.decode(code, pools)
+
+    def reconstruct_and_style(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(reconstruction, style logits from the code): the training step of --style-weight."""
+        code, pools = self._encode(x)
+        return self.decode(code, pools), self.style_head(code)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         return self.encode(x)
