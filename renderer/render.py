@@ -108,7 +108,8 @@ class Layout:
                 style = styles[p.palette]
                 self.scenes.append(get_scene(p.scene)(ctx, pw, ph, video.samples, p.seed, style))
             samples = max(s.samples for s in self.scenes)
-            self.canvas = Canvas(ctx, video.width, video.height, samples)
+            depth = any(s.depth for s in self.scenes)
+            self.canvas = Canvas(ctx, video.width, video.height, samples, depth)
         except BaseException:
             self.release()
             raise

@@ -65,6 +65,7 @@ class Scene:
     priority: ClassVar[tuple[str, ...]]
     shaders: ClassVar[dict[str, Shader]] = {}
     antialiased: ClassVar[bool] = False  # True: the shaders smooth their own edges (no MSAA)
+    depth: ClassVar[bool] = False  # True: the scene tests depth (the canvas then has a buffer)
 
     def __init__(
         self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0,
@@ -126,7 +127,7 @@ class Scene:
         from deepviz.scenes.canvas import Canvas
 
         if self._canvas is None:
-            self._canvas = Canvas(self.ctx, self.width, self.height, self.samples)
+            self._canvas = Canvas(self.ctx, self.width, self.height, self.samples, self.depth)
         self._canvas.begin()
         self.draw(self._canvas.fbo, (0, 0, self.width, self.height))
         return self._canvas.read()

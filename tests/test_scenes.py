@@ -320,3 +320,25 @@ def test_a_hit_and_the_level_change_the_picture_and_neutral_inputs_do_not(ctx, c
     np.testing.assert_array_equal(plain, neutral)  # pulse 0, level 1: the paper's picture
     assert hit.astype(float).mean() > neutral.mean() + 3  # a hit lights the picture up
     assert quiet.astype(float).mean() < neutral.mean() - 3  # quiet music looks quiet
+
+
+@pytest.mark.parametrize("cls", [BarScene, RealScene])
+def test_no_depth_buffer_unless_a_scene_asks(ctx, cls):
+    """Neither scene tests depth, so the canvas has no depth buffer (on llvmpipe it slows every
+    pass); the picture is the same as with one."""
+    from deepviz.scenes.canvas import Canvas
+
+    scene = cls(ctx, W, H, seed=2)
+    deep = Canvas(ctx, W, H, depth=True)
+    try:
+        assert not cls.depth
+        values = np.linspace(0.2, 0.8, 10, dtype=np.float32)
+        plain = render(scene, values)
+        assert scene._canvas.fbo.depth_attachment is None
+        deep.begin()
+        scene.draw(deep.fbo, (0, 0, W, H))
+        assert deep.fbo.depth_attachment is not None
+        assert np.array_equal(np.frombuffer(deep.read(), np.uint8).reshape(H, W, 3), plain)
+    finally:
+        deep.release()
+        scene.release()
