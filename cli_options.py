@@ -144,7 +144,7 @@ def _apply_look(ctx: click.Context, param, path: str | None) -> str | None:
 
     if path is None:
         return None
-    flags = {option_name: p for p in ctx.command.params for option_name in p.opts}
+    flags = {flag: p for p in ctx.command.params for flag in p.opts}
     defaults, unused = {}, []
     for key, value in read_look(path, set(look_keys(_look_classes()))).items():
         option = flags.get(f"--{key}")

@@ -93,6 +93,21 @@ def atomic_path(path: str | os.PathLike, replace: bool = True) -> Iterator[Path]
         tmp.unlink(missing_ok=True)
 
 
+def read_small_file(path: str | os.PathLike, limit: int, what: str) -> bytes:
+    """The bytes of a user's small file (`what`: "look file", "palette file"), at most `limit`
+    of them read; a one-line DeepvizError when it is missing, a folder or larger."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(limit + 1)
+    except FileNotFoundError:
+        raise DeepvizError(f"no such {what}", path) from None
+    except IsADirectoryError:
+        raise DeepvizError(f"is a folder, not a {what}", path) from None
+    if len(raw) > limit:
+        raise DeepvizError(f"too large for a {what} (over {limit // 1024} KiB)", path)
+    return raw
+
+
 def check_output_path(out: str | os.PathLike, overwrite: bool, what: str = "file") -> Path:
     """Fail early, before any work, if `out` cannot be written (or exists and `overwrite` is off)."""
     out = Path(out)

@@ -18,6 +18,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 from deepviz.errors import DeepvizError
+from deepviz.fileio import read_small_file
 from deepviz.options import cli_fields
 
 MAX_LOOK_BYTES = 256 * 1024
@@ -48,15 +49,7 @@ def _resolve(key: str, value: object, folder: Path) -> object:
 
 def read_look(path: str | os.PathLike, known: set[str]) -> dict[str, object]:
     """The options a look file sets (key → value as written), keys checked against `known`."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_LOOK_BYTES + 1)
-    except FileNotFoundError:
-        raise DeepvizError("no such look file", path) from None
-    except IsADirectoryError:
-        raise DeepvizError("is a folder, not a look file", path) from None
-    if len(raw) > MAX_LOOK_BYTES:
-        raise DeepvizError("too large for a look file (over 256 KiB)", path)
+    raw = read_small_file(path, MAX_LOOK_BYTES, "look file")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

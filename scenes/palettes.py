@@ -150,15 +150,9 @@ def load_palette(spec: str | None) -> Palette:
 
 def read_palette(path: str | os.PathLike) -> Palette:
     """A palette JSON file, every field checked."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read(MAX_PALETTE_BYTES + 1)
-    except FileNotFoundError:
-        raise DeepvizError("no such palette file", path) from None
-    except IsADirectoryError:
-        raise DeepvizError("is a folder, not a palette file", path) from None
-    if len(raw) > MAX_PALETTE_BYTES:
-        raise DeepvizError("too large for a palette (over 64 KiB)", path)
+    from deepviz.fileio import read_small_file
+
+    raw = read_small_file(path, MAX_PALETTE_BYTES, "palette file")
     try:
         return from_json(json.loads(raw), Path(path).stem)
     except (ValueError, RecursionError) as exc:
