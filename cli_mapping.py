@@ -88,7 +88,8 @@ def analyze(inputs, output, fma_metadata, compare_mappings, plan: PlanOptions, r
 @click.command()
 @debug_option
 def scenes():
-    """List the scenes and their parameters (ranges, and priority from most to least dynamic)."""
+    """List the scenes and their parameters (ranges, and priority from most to least dynamic),
+    and the built-in palettes."""
     from deepviz.scenes import SCENES
 
     for name, cls in SCENES.items():
@@ -99,6 +100,12 @@ def scenes():
             span = f"{p.low:g} to {p.high:g} {p.unit}".strip()
             click.echo(f"  {p.name:<11}{span:<22}{rank:<10}{p.description}")
         click.echo("")
+    from deepviz.scenes.palettes import PALETTES, hex_of
+
+    click.echo('palettes (--palette NAME, or a JSON file: README, "Palettes"):')
+    for name, palette in PALETTES.items():
+        stops = " ".join(hex_of(c) for c in palette.stops) or "the hue sweep; plain RGB parameters"
+        click.echo(f"  {name:<11}{stops}")
 
 
 COMMANDS = (fit, params, analyze, scenes)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from deepviz.pipeline import PlanOptions, Say, silent
@@ -19,10 +20,15 @@ MAX_MANIFEST_BYTES = 64 << 20
 
 def options_digest(plan: PlanOptions, video: VideoOptions, model_key: str | None,
                    fit_text: str | None, overlay=None) -> str:  # fmt: skip
-    """Names everything that decides a video's frames and sound, for the manifest."""
+    """Names everything that decides a video's frames and sound, for the manifest (the files a
+    palette, background or logo option names by their contents: an edited palette redoes)."""
+    from deepviz.extract.cache import file_digest
+
+    named = [video.palette, video.background, overlay.logo if overlay else None]
     doc = {"plan": dataclasses.asdict(plan), "video": dataclasses.asdict(video),
            "model": model_key, "fit": fit_text,
-           "overlay": dataclasses.asdict(overlay) if overlay else None}  # fmt: skip
+           "overlay": dataclasses.asdict(overlay) if overlay else None,
+           "files": [file_digest(p) for p in named if p and os.path.isfile(p)]}  # fmt: skip
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 

@@ -220,8 +220,9 @@ class Planner:
     def curves(self, path: str | os.PathLike) -> Curves:
         return self.curves_of(self.features(path))
 
-    def provenance(self) -> dict[str, str]:
-        """What a video records of how it was made (`deepviz info` reads it back)."""
+    def provenance(self, video: VideoOptions | None = None) -> dict[str, str]:
+        """What a video records of how it was made (`deepviz info` reads it back): the plan's
+        options and, with `video`, its palette and background (files by name and digest)."""
         import json
 
         from deepviz import __version__
@@ -237,6 +238,12 @@ class Planner:
             "motion": self.motion, "pulse": plan.pulse, "smoothing": plan.smoothing,
             "fps": plan.fps, "seed": plan.seed, "param_order": plan.param_order,
         }  # fmt: skip
+        if video is not None:
+            doc["palette"] = video.palette or "spectrum"
+            for key in ("palette", "background"):
+                path = getattr(video, key)
+                if path and os.path.isfile(path):
+                    doc[key], doc[f"{key}_sha256"] = os.path.basename(path), file_digest(path)
         return {"comment": "deepviz " + json.dumps(doc, separators=(",", ":"))}
 
 
@@ -324,7 +331,7 @@ def render_tracks(
     planner = Planner(plan, say, note)
     curves = planner.curves(src)
     render_panels([Panel(curves, plan.scene, plan.seed)], src, out, video, run.quiet, gl,
-                  overwrite=run.overwrite, metadata=planner.provenance(),
+                  overwrite=run.overwrite, metadata=planner.provenance(video),
                   audio_stream=plan.audio_stream, overlays=overlays)  # fmt: skip
     if dump_params:  # only once the video is there: a failed render leaves neither
         frames = frame_range(curves, video.start, video.duration)

@@ -67,7 +67,7 @@ class TrackRenderer:
             curves = planner.curves(job.source)
             render_panels([Panel(curves, s.plan.scene, s.plan.seed)], job.source, job.output,
                           s.video, True, self.gl, overwrite=job.replace,
-                          metadata=planner.provenance(), audio_stream=s.plan.audio_stream,
+                          metadata=planner.provenance(s.video), audio_stream=s.plan.audio_stream,
                           overlays=overlays)  # fmt: skip
         except DeepvizError as exc:
             return _failed(job, exc.problem if exc.path else str(exc))

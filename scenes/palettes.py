@@ -66,6 +66,11 @@ def hex_colour(text: str) -> Colour:
     return tuple(int(digits[k : k + 2], 16) / 255.0 for k in (0, 2, 4))
 
 
+def hex_of(colour: Colour) -> str:
+    """(1.0, 0.53, 0.0) → '#ff8700'."""
+    return "#" + "".join(f"{round(c * 255):02x}" for c in colour)
+
+
 def _colour(value: object) -> Colour:
     if isinstance(value, list) and len(value) == 3:
         ok = all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in value)

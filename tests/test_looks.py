@@ -271,3 +271,17 @@ def test_compare_varies_the_palette(tmp_path, music_wav):
     bad = CliRunner().invoke(main, ["compare", str(music_wav), "-o", str(out), "--vary",
                                     "palette=mono,nope", "--still", "1", "-y"])  # fmt: skip
     assert bad.exit_code == 1 and "'nope' is not a palette" in bad.output
+
+
+def test_a_batch_redoes_videos_when_a_palette_file_changes(tmp_path):
+    from deepviz.manifest import options_digest
+    from deepviz.pipeline import PlanOptions
+    from deepviz.renderer.options import VideoOptions
+
+    palette = tmp_path / "brand.json"
+    palette.write_text('{"colors": ["#ff0000", "#00ff00"]}')
+    video = VideoOptions(palette=str(palette))
+    first = options_digest(PlanOptions(), video, "default-x", None)
+    assert options_digest(PlanOptions(), video, "default-x", None) == first
+    palette.write_text('{"colors": ["#ff0000", "#0000ff"]}')  # same name, new colours
+    assert options_digest(PlanOptions(), video, "default-x", None) != first

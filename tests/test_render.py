@@ -229,6 +229,7 @@ def test_scenes_command_lists_parameters_ranges_and_priority():
     assert rows["sphRad"][1:5] == ["0.15", "to", "0.6", "units"] and rows["sphRad"][5] == "1"
     assert rows["camHeight"][-3:] == ["10", "camera", "height"]
     assert {f"bar{i}" for i in range(10)} <= set(rows)
+    assert rows["neon"][1] == "#00f0ff" and "spectrum" in rows  # and the palettes
 
 
 def test_compare_tiles_one_labelled_panel_per_mapping(tmp_path, music_wav):
@@ -397,7 +398,9 @@ def test_size_presets_and_a_vertical_frame_keeps_every_ball_in_view(tmp_path):
 
 def test_a_video_records_how_it_was_made_and_info_reads_it(tmp_path, music_wav):
     out = tmp_path / "v.mp4"
-    render(music_wav, "-o", out, *SMALL, "--seed", "5", "--pulse", "0.5")
+    palette = tmp_path / "brand.json"
+    palette.write_text('{"colors": ["#ff0000", "#00ff00"]}')
+    render(music_wav, "-o", out, *SMALL, "--seed", "5", "--pulse", "0.5", "--palette", palette)
     result = CliRunner().invoke(main, ["info", str(out), "--json"])
     assert result.exit_code == 0, result.output
     import json
@@ -406,6 +409,7 @@ def test_a_video_records_how_it_was_made_and_info_reads_it(tmp_path, music_wav):
     assert record["seed"] == 5 and record["pulse"] == 0.5 and record["model"] == "default"
     assert record["fit"] == "default.fit.json" and len(record["fit_sha256"]) == 32
     assert record["model_key"].startswith("default-") and record["mapping"]["method"] == "pca"
+    assert record["palette"] == "brand.json" and len(record["palette_sha256"]) == 32
     bad = CliRunner().invoke(main, ["info", str(music_wav)])
     assert bad.exit_code == 1 and "no deepviz provenance" in bad.output
 
