@@ -139,7 +139,7 @@ def shared_fit(plan: PlanOptions, planner, executor: Executor, pairs, progress_o
             continue
     if not chunks:
         raise DeepvizError("none of the inputs could be decoded")
-    fitted = fit_on_tracks(chunks, planner.mapping, planner.extractor.model_id)
+    fitted = fit_on_tracks(chunks, planner.mapping, planner.model_id)
     note(f"deepviz: fitted {plan.mapping_options().method} on "
          f"{sum(len(c) for c in chunks)} segments of {len(chunks)} tracks")  # fmt: skip
     return json.dumps(fitted.to_json()), plan.motion or 0.0
@@ -230,7 +230,7 @@ def _render_all(pairs, folder, plan, video, run, opts, planner, executor, say, n
             tmp.write_text(fit_text + "\n", encoding="utf-8")
     settings = BatchSettings(plan, video, fit_text, fit_name, motion, overlay)
     manifest = Manifest(folder, note)
-    digest = options_digest(plan, video, planner.extractor.cache_key, fit_text, overlay)
+    digest = options_digest(plan, video, planner.cache_key, fit_text, overlay)
     jobs, rows, shas = new_jobs(pairs, manifest, digest, opts.force, run.overwrite, note)
     say(f"{len(pairs)} tracks: {len(jobs)} to render, {len(pairs) - len(jobs)} skipped "
         f"(up to date or not ours)")  # fmt: skip

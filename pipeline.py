@@ -95,7 +95,7 @@ DEFAULT_MOTION = 0.28  # the default look's motion target (chosen with `deepviz 
 
 def reference_fit_path(model: str) -> Path:
     """Where a model's reference fit lies: beside its checkpoint, `<name>.fit.json`."""
-    from deepviz.extract.checkpoint import resolve_checkpoint
+    from deepviz.extract.identity import resolve_checkpoint
 
     ckpt = resolve_checkpoint(model)
     return ckpt.with_name(ckpt.name.removesuffix(".dvz") + ".fit.json")
@@ -132,7 +132,7 @@ class Planner:
         self, plan: PlanOptions, say: Say = silent, note: Say = silent, extractor=None
     ):  # fmt: skip
         from deepviz.extract.cache import FeatureCache
-        from deepviz.extract.extractor import FeatureExtractor
+        from deepviz.extract.identity import model_identity
         from deepviz.scenes.registry import get_scene
 
         self.plan, self.say, self.note = plan, say, note
@@ -146,8 +146,31 @@ class Planner:
             cls = self.scene_cls
             resolve_order(cls.param_names(), cls.priority, "deterministic", plan.param_order)
         self.fitted, self.motion = reference_fit(plan, note)
-        self.extractor = extractor or FeatureExtractor(plan.model, plan.device, plan.layer)
+        # The network is loaded when a track is not in the feature cache; until then the
+        # checkpoint's header names it (no torch: a cached render starts 1.2 s sooner).
+        self.identity = None if extractor else model_identity(plan.model, plan.layer)
+        self._extractor = extractor
+        if self.identity is None:
+            self._extractor = self.extractor  # a bad model: an error now, before any work
         self.cache = FeatureCache()
+
+    @property
+    def extractor(self):
+        """The feature network, loaded on first use."""
+        if self._extractor is None:
+            from deepviz.extract.extractor import FeatureExtractor
+
+            plan = self.plan
+            self._extractor = FeatureExtractor(plan.model, plan.device, plan.layer)
+        return self._extractor
+
+    @property
+    def model_id(self) -> str:
+        return self._extractor.model_id if self._extractor else self.identity.model_id
+
+    @property
+    def cache_key(self) -> str | None:
+        return self._extractor.cache_key if self._extractor else self.identity.cache_key
 
     def features(self, path: str | os.PathLike) -> TrackFeatures:
         """The track's features: from the cache, else decoded, run through the network, cached."""
@@ -156,7 +179,7 @@ class Planner:
         from deepviz.extract.audio import check_input_file
         from deepviz.extract.decode import check_length, probe
 
-        ex, stream = self.extractor, self.plan.audio_stream
+        stream = self.plan.audio_stream
         check_input_file(path)
         info = probe(path)
         check_length(info.duration, path)
@@ -164,10 +187,11 @@ class Planner:
         if streams > 1:
             self.note(f"deepviz: note: {path} has {streams} audio streams; using stream {stream} "
                       "(--audio-stream N picks another)")  # fmt: skip
-        key = ex.cache_key and (ex.cache_key + (f"-a{stream}" if stream else ""))
+        key = self.cache_key and (self.cache_key + (f"-a{stream}" if stream else ""))
         entry = self.cache.entry(path, key) if key else None
-        if entry is not None and (hit := self.cache.load(entry, ex.model_id)) is not None:
+        if entry is not None and (hit := self.cache.load(entry, self.model_id)) is not None:
             return hit
+        ex = self.extractor
         minutes, seconds = divmod(info.duration or 0.0, 60)
         length = f"{int(minutes)}:{seconds:04.1f}, " if info.duration else ""
         self.say(f"{path}: {length}extracting features with {ex.model_id} on {ex.device.type} …")
@@ -231,8 +255,8 @@ class Planner:
         plan, fitted = self.plan, self.fitted
         mapping = (fitted.options if fitted else self.mapping).to_dict()
         doc = {
-            "deepviz": __version__, "model": self.extractor.model_id,
-            "model_key": self.extractor.cache_key, "scene": plan.scene, "mapping": mapping,
+            "deepviz": __version__, "model": self.model_id,
+            "model_key": self.cache_key, "scene": plan.scene, "mapping": mapping,
             "fit": os.path.basename(fitted.path) if fitted and fitted.path else "track",
             "fit_sha256": file_digest(fitted.path) if fitted and fitted.path else None,
             "motion": self.motion, "pulse": plan.pulse, "smoothing": plan.smoothing,
@@ -265,7 +289,7 @@ def fit_files(
             chunks.append(features.values)
     if not chunks:
         raise DeepvizError("none of the inputs could be decoded")
-    fitted = fit_on_tracks(chunks, planner.mapping, planner.extractor.model_id)
+    fitted = fit_on_tracks(chunks, planner.mapping, planner.model_id)
     fitted.save(out, run.overwrite)
     n = sum(len(c) for c in chunks)
     say(f"fitted {plan.method} on {n} segments of {len(chunks)} files → {out}")

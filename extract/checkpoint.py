@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -17,6 +15,11 @@ from torch import nn
 
 from deepviz.errors import DeepvizError
 from deepviz.extract import features as F
+from deepviz.extract.identity import (  # noqa: F401 — where callers have always found them
+    DEFAULT_NAME,
+    default_checkpoint_path,
+    resolve_checkpoint,
+)
 from deepviz.extract.models.registry import (
     ARCHITECTURES,
     INPUT_SHAPE,
@@ -28,7 +31,6 @@ from deepviz.fileio import atomic_path
 
 FORMAT = "deepviz-checkpoint"
 FORMAT_VERSION = 1
-DEFAULT_NAME = "default"
 
 
 def preprocessing_config() -> dict:
@@ -293,21 +295,6 @@ def _scaler(config: dict, tensors: dict, path: str) -> InputScaler:
     if not (scale > 0).all():
         raise DeepvizError("the input scaler's scale must be positive", path)
     return InputScaler(kind, offset.numpy(), scale.numpy())
-
-
-def default_checkpoint_path() -> Path:
-    """The embedded default model, shipped inside the package."""
-    return Path(str(resources.files("deepviz.extract") / "weights" / f"{DEFAULT_NAME}.dvz"))
-
-
-def resolve_checkpoint(model: str | os.PathLike | None) -> Path:
-    """`None` or "default" → the embedded model; anything else is a path to a .dvz file."""
-    if model is None or str(model) == DEFAULT_NAME:
-        path = default_checkpoint_path()
-        if not path.is_file():
-            raise DeepvizError("the embedded default model is missing from the installation", path)
-        return path
-    return Path(model)
 
 
 def _short(exc: Exception) -> str:
