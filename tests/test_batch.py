@@ -107,7 +107,7 @@ def test_outputs_inside_the_input_folder_are_never_taken_as_audio(tmp_path, libr
 
 def test_a_killed_worker_leaves_no_partial_video_and_the_rest_goes_on(tmp_path, library):
     out = tmp_path / "k"
-    slow = ["--size", "320x180", "--fps", "30", "--preset", "ultrafast"]
+    slow = ["--size", "640x360", "--fps", "120", "--preset", "ultrafast"]  # long enough to stop
     proc = subprocess.Popen([sys.executable, "-m", "deepviz", "batch", str(library / "Rock"), "-o",
                              str(out), "--jobs", "2", *slow], stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline, part = time.time() + 120, None
@@ -129,7 +129,7 @@ def test_a_killed_worker_leaves_no_partial_video_and_the_rest_goes_on(tmp_path, 
 
 def test_ctrl_c_then_resume(tmp_path, library):
     out = tmp_path / "c"
-    slow = ["--size", "320x180", "--fps", "30", "--preset", "ultrafast"]
+    slow = ["--size", "640x360", "--fps", "120", "--preset", "ultrafast"]  # long enough to stop
     proc = subprocess.Popen([sys.executable, "-m", "deepviz", "batch", str(library / "Ambient"),
                              "-o", str(out), "--jobs", "2", *slow], stderr=subprocess.PIPE,
                             text=True)  # fmt: skip

@@ -179,7 +179,7 @@ def test_ctrl_c_leaves_no_partial_file(tmp_path):
             "-o",
             str(out),
             "--size",
-            "320x180",
+            "640x360",  # long enough to be stopped mid-render (about 5 s)
             "--fps",
             "30",
             "--scene",
