@@ -86,3 +86,11 @@ def feature_cache(tmp_path_factory):
         os.environ.pop("DEEPVIZ_CACHE")
     else:
         os.environ["DEEPVIZ_CACHE"] = old
+
+
+def sigint_as_ctrl_c() -> None:
+    """preexec_fn for a child that a test stops with SIGINT: a shell's background job ignores
+    SIGINT and its children inherit that (Python then never raises KeyboardInterrupt)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import decode_frames, encode
+from conftest import decode_frames, encode, sigint_as_ctrl_c
 
 from deepviz.extract.synth import synth_track
 from deepviz.pipeline import video_provenance
@@ -107,7 +107,7 @@ def test_outputs_inside_the_input_folder_are_never_taken_as_audio(tmp_path, libr
 
 def test_a_killed_worker_leaves_no_partial_video_and_the_rest_goes_on(tmp_path, library):
     out = tmp_path / "k"
-    slow = ["--size", "640x360", "--fps", "120", "--preset", "ultrafast"]  # long enough to stop
+    slow = ["--size", "640x360", "--fps", "60", "--preset", "ultrafast"]  # long enough to stop
     proc = subprocess.Popen([sys.executable, "-m", "deepviz", "batch", str(library / "Rock"), "-o",
                              str(out), "--jobs", "2", *slow], stderr=subprocess.PIPE, text=True)  # fmt: skip
     deadline, part = time.time() + 120, None
@@ -129,10 +129,10 @@ def test_a_killed_worker_leaves_no_partial_video_and_the_rest_goes_on(tmp_path, 
 
 def test_ctrl_c_then_resume(tmp_path, library):
     out = tmp_path / "c"
-    slow = ["--size", "640x360", "--fps", "120", "--preset", "ultrafast"]  # long enough to stop
+    slow = ["--size", "640x360", "--fps", "60", "--preset", "ultrafast"]  # long enough to stop
     proc = subprocess.Popen([sys.executable, "-m", "deepviz", "batch", str(library / "Ambient"),
                              "-o", str(out), "--jobs", "2", *slow], stderr=subprocess.PIPE,
-                            text=True)  # fmt: skip
+                            text=True, preexec_fn=sigint_as_ctrl_c)  # fmt: skip
     deadline = time.time() + 120
     while time.time() < deadline and not (out.is_dir() and list(out.glob(".*.part.mp4"))):
         time.sleep(0.05)

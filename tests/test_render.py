@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import decode_frames, encode
+from conftest import decode_frames, encode, sigint_as_ctrl_c
 
 from deepviz.cli import main
 from deepviz.extract.decode import probe
@@ -187,6 +187,7 @@ def test_ctrl_c_leaves_no_partial_file(tmp_path):
         ],
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=sigint_as_ctrl_c,
     )
     deadline = time.time() + 60
     while time.time() < deadline and not any(p.startswith(".long.") for p in os.listdir(tmp_path)):
