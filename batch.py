@@ -179,9 +179,9 @@ def run_batch(
     from deepviz.pipeline import Planner
 
     video = video.effective()
-    from deepviz.renderer.titles import check_look
+    from deepviz.renderer.titles import check_dressing
 
-    check_look(video, overlay, (plan.scene,), note)  # a bad palette or logo: before any work
+    check_dressing(video, overlay, (plan.scene,), note)  # a bad palette or logo: before any work
     if opts.executor == "dask":
         from deepviz.workers import require_dask
 

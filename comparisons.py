@@ -213,11 +213,11 @@ def compare(
     from deepviz.extract.audio import check_input_file
     from deepviz.fileio import atomic_path
     from deepviz.renderer.render import render_panels, render_still
-    from deepviz.renderer.titles import check_look
+    from deepviz.renderer.titles import check_dressing
     from deepviz.scenes import create_context
 
     varied = [v.split("=", 1)[1].split(",") for v in opts.vary if v.startswith("scene=")]
-    check_look(video, None, sum(varied, [plan.scene]), note)
+    check_dressing(video, None, sum(varied, [plan.scene]), note)
     for audio in audios:
         check_input_file(audio)
     if not 1 <= opts.audio <= len(audios):

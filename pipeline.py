@@ -340,10 +340,10 @@ def render_tracks(
             raise DeepvizError("--dump-params takes a single input (use `deepviz params` per file)")
         run_batch(inputs, output, plan, video, run, BatchOptions(jobs=1), say, note, overlay)
         return
-    from deepviz.renderer.titles import check_look, overlays_for
+    from deepviz.renderer.titles import check_dressing, overlays_for
 
     video = video.effective()
-    check_look(video, overlay, (plan.scene,), note)
+    check_dressing(video, overlay, (plan.scene,), note)
     if dump_params:
         from deepviz.mapping.export import curve_format
 
@@ -459,10 +459,10 @@ def still_frame(
     from deepviz.extract.audio import check_input_file
     from deepviz.fileio import atomic_path
     from deepviz.renderer.render import Panel, render_still
-    from deepviz.renderer.titles import check_look, overlays_for
+    from deepviz.renderer.titles import check_dressing, overlays_for
     from deepviz.scenes import create_context
 
-    check_look(video, overlay, (plan.scene,), note)
+    check_dressing(video, overlay, (plan.scene,), note)
     check_input_file(audio)
     out = check_output_path(output, run.overwrite, "picture")
     if out.suffix.lower() != ".png":

@@ -97,9 +97,9 @@ def scene_style(video: VideoOptions, width: int, height: int) -> SceneStyle:
     return SceneStyle(palette, image)
 
 
-def check_look(video: VideoOptions, overlay: OverlayOptions | None, scenes, note) -> None:
-    """The palette, background and logo read and checked before any work (one line if bad);
-    a note when --background is given but no scene draws it."""
+def check_dressing(video: VideoOptions, overlay: OverlayOptions | None, scenes, note) -> None:
+    """The palette, background and logo (a video's dressing) read and checked before any work,
+    one line if bad; a note when --background is given but no scene draws it."""
     scene_style(video, 16, 16)
     if video.background and "bar" not in scenes:
         note("deepviz: note: --background is VIZ-BAR's backdrop; VIZ-REAL draws its own sky")
