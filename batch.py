@@ -177,10 +177,9 @@ def run_batch(
     """Render every audio file of `inputs` into the folder `output`; the summary rows."""
     from deepviz.fileio import batch_jobs, clean_stale_parts
     from deepviz.pipeline import Planner
-
-    video = video.effective()
     from deepviz.renderer.titles import check_dressing
 
+    video = video.effective()
     check_dressing(video, overlay, (plan.scene,), note)  # a bad palette or logo: before any work
     if opts.executor == "dask":
         from deepviz.workers import require_dask

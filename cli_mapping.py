@@ -91,6 +91,7 @@ def scenes():
     """List the scenes and their parameters (ranges, and priority from most to least dynamic),
     and the built-in palettes."""
     from deepviz.scenes import SCENES
+    from deepviz.scenes.palettes import PALETTES, hex_of
 
     for name, cls in SCENES.items():
         click.echo(f"{name}: {cls.description}")
@@ -100,8 +101,6 @@ def scenes():
             span = f"{p.low:g} to {p.high:g} {p.unit}".strip()
             click.echo(f"  {p.name:<11}{span:<22}{rank:<10}{p.description}")
         click.echo("")
-    from deepviz.scenes.palettes import PALETTES, hex_of
-
     click.echo('palettes (--palette NAME, or a JSON file: README, "Palettes"):')
     for name, palette in PALETTES.items():
         stops = " ".join(hex_of(c) for c in palette.stops) or "the hue sweep; plain RGB parameters"

@@ -343,7 +343,7 @@ def render_tracks(
     from deepviz.renderer.titles import check_dressing, overlays_for
 
     video = video.effective()
-    check_dressing(video, overlay, (plan.scene,), note)
+    check_dressing(video, None, (plan.scene,), note)  # the logo: overlays_for, below
     if dump_params:
         from deepviz.mapping.export import curve_format
 
@@ -462,7 +462,7 @@ def still_frame(
     from deepviz.renderer.titles import check_dressing, overlays_for
     from deepviz.scenes import create_context
 
-    check_dressing(video, overlay, (plan.scene,), note)
+    check_dressing(video, None, (plan.scene,), note)  # the logo: overlays_for, below
     check_input_file(audio)
     out = check_output_path(output, run.overwrite, "picture")
     if out.suffix.lower() != ".png":

@@ -4,7 +4,6 @@ framebuffer, read the frame back once and stream it into the encoder. A plain re
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -101,11 +100,11 @@ class Layout:
         pw, ph = (video.width // cols) // 2 * 2, (video.height // rows) // 2 * 2
         self.ctx, self.panels, self.dt = ctx, list(panels), 1.0 / panels[0].curves.fps
         self.scenes = []
-        styles = {name: scene_style(dataclasses.replace(video, palette=name or video.palette),
-                                    pw, ph) for name in {p.palette for p in panels}}  # fmt: skip
+        styles = {name: scene_style(name, video.background, pw, ph)
+                  for name in {p.palette or video.palette for p in panels}}  # fmt: skip
         try:
             for p in panels:
-                style = styles[p.palette]
+                style = styles[p.palette or video.palette]
                 self.scenes.append(get_scene(p.scene)(ctx, pw, ph, video.samples, p.seed, style))
             samples = max(s.samples for s in self.scenes)
             depth = any(s.depth for s in self.scenes)

@@ -87,20 +87,20 @@ def background_image(path: str | os.PathLike, width: int, height: int) -> np.nda
     return np.asarray(ImageOps.fit(image, (width, height), Image.LANCZOS))
 
 
-def scene_style(video: VideoOptions, width: int, height: int) -> SceneStyle:
-    """The palette and background of panels width × height (checked: one line if bad)."""
+def scene_style(palette: str | None, background: str | None, width: int, height: int) -> SceneStyle:
+    """A --palette and --background for panels width × height (checked: one line if bad)."""
     from deepviz.scenes.base import SceneStyle
     from deepviz.scenes.palettes import load_palette
 
-    palette = load_palette(video.palette)
-    image = background_image(video.background, width, height) if video.background else None
-    return SceneStyle(palette, image)
+    image = background_image(background, width, height) if background else None
+    return SceneStyle(load_palette(palette), image)
 
 
 def check_dressing(video: VideoOptions, overlay: OverlayOptions | None, scenes, note) -> None:
     """The palette, background and logo (a video's dressing) read and checked before any work,
-    one line if bad; a note when --background is given but no scene draws it."""
-    scene_style(video, 16, 16)
+    one line if bad; a note when --background is given but no scene draws it. (Pass no
+    `overlay` where `overlays_for` reads the logo anyway.)"""
+    scene_style(video.palette, video.background, 16, 16)
     if video.background and "bar" not in scenes:
         note("deepviz: note: --background is VIZ-BAR's backdrop; VIZ-REAL draws its own sky")
     if overlay is not None and overlay.logo:
