@@ -27,7 +27,12 @@ X264 = ["-c:v", "libx264", "-preset", NORMAL.preset, "-crf", str(NORMAL.crf), *N
 
 
 def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float, float]:
-    """Run a child to completion: (wall s, CPU s of it and its children, peak RSS MiB)."""
+    """Run a child to completion: (wall s, CPU s of it and its children, peak RSS MiB). A
+    deepviz child gets an empty feature cache of its own: every row extracts afresh (a cached
+    track would not even load the network, and the rows would not compare)."""
+    if env and "DEEPVIZ_CACHE" in env:
+        Path(env["DEEPVIZ_CACHE"]).mkdir(parents=True, exist_ok=True)
+        env = {**env, "DEEPVIZ_CACHE": tempfile.mkdtemp(dir=env["DEEPVIZ_CACHE"])}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -105,7 +110,7 @@ def memory_rows(deepviz: list[str], clip: Path, tmp: Path) -> list[tuple[str, fl
     """Peak RSS and wall time of `params` and a small `render` as the track grows to 60 min."""
     tracks = {"30 s": clip, "10 min": looped(clip, 10, tmp / "10min.mp3"),
               "60 min": looped(clip, 60, tmp / "60min.mp3")}  # fmt: skip
-    env = {**os.environ, "DEEPVIZ_CACHE": str(tmp / "cache")}  # every row extracts afresh
+    env = {**os.environ, "DEEPVIZ_CACHE": str(tmp / "cache")}
     rows = []
     for label, track in tracks.items():
         rows.append(timed(f"params, {label}", [*deepviz, "params", str(track), "-o",
