@@ -6,7 +6,6 @@ params, scenes), cli_training.py (train, models). Each only declares options and
 
 from __future__ import annotations
 
-import signal
 import sys
 import warnings
 
@@ -14,18 +13,7 @@ import click
 
 from deepviz import __version__
 from deepviz.errors import DeepvizError
-
-
-class Interrupted(KeyboardInterrupt):
-    """SIGTERM or SIGHUP: cleaned up exactly as Ctrl-C is (temporary files removed)."""
-
-    def __init__(self, signum: int):
-        super().__init__(signal.Signals(signum).name)
-        self.signum = signum
-
-
-def _interrupt(signum: int, frame) -> None:
-    raise Interrupted(signum)
+from deepviz.interrupts import Interrupted, clean_up, handle_termination
 
 
 class QuietIfClosed:
@@ -81,8 +69,7 @@ class DeepvizGroup(click.Group):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context):
-        for signum in (signal.SIGTERM, signal.SIGHUP):  # `timeout`, `kill`, a closed terminal
-            signal.signal(signum, _interrupt)
+        handle_termination()
         if not isinstance(sys.stderr, QuietIfClosed):
             sys.stderr = QuietIfClosed(sys.stderr)
         try:
@@ -90,6 +77,7 @@ class DeepvizGroup(click.Group):
         except DeepvizError as exc:
             self._fail(ctx, f"deepviz: error: {exc}", 1)
         except KeyboardInterrupt as exc:
+            clean_up()  # whatever the interruption cut short
             code = 128 + exc.signum if isinstance(exc, Interrupted) else 130
             self._fail(ctx, "deepviz: interrupted", code)
         except OSError as exc:  # a file system refusal we did not foresee: still one line

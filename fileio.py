@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from deepviz import interrupts
 from deepviz.errors import DeepvizError
 
 
@@ -46,15 +47,23 @@ def temp_path_for(path: str | os.PathLike) -> Path:
     path = Path(path)
     try:
         clean_stale_parts(path)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.stem}.{os.getpid()}.",
-            suffix=f".part{path.suffix}",
-            dir=path.parent if str(path.parent) else ".",
-        )
+        with interrupts.deferred():  # registered as soon as it exists
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{path.stem}.{os.getpid()}.",
+                suffix=f".part{path.suffix}",
+                dir=path.parent if str(path.parent) else ".",
+            )
+            interrupts.register(tmp, Path(tmp).unlink)
     except OSError as exc:
         raise DeepvizError(f"cannot write in this folder ({exc.strerror or exc})", path) from None
     os.close(fd)
     return Path(tmp)
+
+
+def discard(tmp: Path) -> None:
+    """Remove a temporary file that will not be committed."""
+    tmp.unlink(missing_ok=True)
+    interrupts.forget(str(tmp))
 
 
 def commit(tmp: str | os.PathLike, path: str | os.PathLike, replace: bool = True) -> None:
@@ -71,6 +80,7 @@ def commit(tmp: str | os.PathLike, path: str | os.PathLike, replace: bool = True
         if not path.is_file() or path.is_symlink():
             raise DeepvizError("is not a regular file; deepviz replaces only files", path)
         os.replace(tmp, path)
+        interrupts.forget(str(tmp))
         return
     try:
         os.link(tmp, path)  # fails if the name was taken in the meantime: never replaces
@@ -78,8 +88,9 @@ def commit(tmp: str | os.PathLike, path: str | os.PathLike, replace: bool = True
         raise DeepvizError("appeared while deepviz was writing it; kept it", path) from None
     except OSError:  # a file system without hard links
         os.replace(tmp, path)
-        return
-    os.unlink(tmp)
+    else:
+        os.unlink(tmp)
+    interrupts.forget(str(tmp))
 
 
 @contextlib.contextmanager
@@ -90,7 +101,7 @@ def atomic_path(path: str | os.PathLike, replace: bool = True) -> Iterator[Path]
         yield tmp
         commit(tmp, path, replace)
     finally:
-        tmp.unlink(missing_ok=True)
+        discard(tmp)
 
 
 def read_small_file(path: str | os.PathLike, limit: int, what: str) -> bytes:

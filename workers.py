@@ -117,10 +117,9 @@ def _failed(job: TrackJob, error: str) -> dict:
 
 def _worker_main(settings: BatchSettings, what: str, tasks, results) -> None:
     """A worker process: take jobs until the None at the end; SIGTERM cleans up like Ctrl-C."""
-    from deepviz.cli import _interrupt
+    from deepviz.interrupts import clean_up, handle_termination
 
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _interrupt)
+    handle_termination()
     try:
         while (job := tasks.get()) is not None:
             results.put(("start", os.getpid(), job))
@@ -129,8 +128,9 @@ def _worker_main(settings: BatchSettings, what: str, tasks, results) -> None:
             except Exception as exc:  # noqa: BLE001 - a bug in one track must not stop the batch
                 row = _failed(job, f"{type(exc).__name__}: {exc}")
             results.put(("done", os.getpid(), row))
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the render cleaned up its temporary file
-        pass
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: remove what the render had not committed
+        clean_up()
+        return
     for signum in (signal.SIGTERM, signal.SIGHUP):  # past the last track: nothing to clean up
         signal.signal(signum, signal.SIG_DFL)
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
+from deepviz import interrupts
 from deepviz.errors import DeepvizError
 from deepviz.extract.ffmpeg import ffmpeg_exe, file_url, last_error_line
 from deepviz.fileio import commit, temp_path_for
@@ -161,26 +162,34 @@ class VideoWriter:
         flip: bool = False, extra: Sequence[str] = (), nvenc: Sequence[str] | None = None,
     ):  # fmt: skip
         self.out, self.replace = Path(out), replace
-        self.folder = temp_folder(self.out.parent) if is_sequence(self.out) else None
-        self.tmp = self.folder / self.out.name if self.folder else temp_path_for(self.out)
         self.frame_bytes = width * height * BYTES_PER_PIXEL[pix_fmt]
-        cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
-                             crf, preset, audio_bitrate, metadata, audio_stream, pix_fmt, flip,
-                             extra, nvenc)  # fmt: skip
         self._stderr = tempfile.TemporaryFile()
-        try:
-            self.proc = subprocess.Popen(
-                cmd, stdin=subprocess.PIPE, stderr=self._stderr, stdout=subprocess.DEVNULL
-            )
-        except OSError as exc:  # ffmpeg could not start: leave nothing behind
-            self._discard()
-            self._stderr.close()
-            raise DeepvizError(f"cannot start ffmpeg ({exc.strerror or exc})", self.out) from None
-        self.frames = 0
+        self.frames, self._broken = 0, False
         self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_FRAMES)
-        self._broken = False
         self._thread = threading.Thread(target=self._pump, name="ffmpeg-writer", daemon=True)
-        self._thread.start()
+        with interrupts.deferred():  # ffmpeg's pid is on record before an interruption can land
+            self.folder = temp_folder(self.out.parent) if is_sequence(self.out) else None
+            self.tmp = self.folder / self.out.name if self.folder else temp_path_for(self.out)
+            cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
+                                 crf, preset, audio_bitrate, metadata, audio_stream, pix_fmt, flip,
+                                 extra, nvenc)  # fmt: skip
+            try:
+                self.proc = subprocess.Popen(
+                    cmd, stdin=subprocess.PIPE, stderr=self._stderr, stdout=subprocess.DEVNULL
+                )
+            except OSError as exc:  # ffmpeg could not start: leave nothing behind
+                self._discard()
+                self._stderr.close()
+                raise DeepvizError(
+                    f"cannot start ffmpeg ({exc.strerror or exc})", self.out
+                ) from None
+            self._thread.start()
+            interrupts.register(self._key, self.abort)  # stop ffmpeg first, then remove its file
+        interrupts.check()
+
+    @property
+    def _key(self) -> str:
+        return str(self.folder or self.tmp)
 
     def _pump(self) -> None:
         """The writer thread: frames from the queue into ffmpeg's stdin, until None."""
@@ -202,6 +211,7 @@ class VideoWriter:
             raise ValueError(f"frame has {len(frame)} bytes, expected {self.frame_bytes}")
         if self._broken:
             self._fail()
+        interrupts.check()
         self._queue.put(frame)
         self.frames += 1
 
@@ -227,24 +237,28 @@ class VideoWriter:
             raise DeepvizError(f"ffmpeg failed: {self._error()}", self.out)
         if self.folder is not None:
             commit_folder(self.folder, self.out.parent, self.replace)
+            interrupts.forget(self._key)
             self.folder = None
         else:
             commit(self.tmp, self.out, self.replace)
         return self.out
 
     def _discard(self) -> None:
+        interrupts.forget(self._key)
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
         else:
             self.tmp.unlink(missing_ok=True)
 
     def abort(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()  # a writer blocked on the pipe fails, and the thread drains
-            self.proc.wait()
-        self._broken = True
-        self._stop()
-        self._discard()
+        """Stop ffmpeg and remove its output; a second Ctrl-C waits until this is done."""
+        with interrupts.deferred():
+            if self.proc.poll() is None:
+                self.proc.kill()  # a writer blocked on the pipe fails, and the thread drains
+                self.proc.wait()
+            self._broken = True
+            self._stop()
+            self._discard()
 
     def __enter__(self) -> VideoWriter:
         return self

@@ -1,0 +1,87 @@
+"""Ctrl-C, SIGTERM and SIGHUP: each stops deepviz the same way, and leaves no temporary file.
+
+A temporary output is registered here from the moment it exists until it is committed or removed;
+whatever an interruption cut short, `clean_up()` removes what is still registered. Starting a
+child process whose pid we need (ffmpeg writing a temporary file) runs with signals deferred, so
+an interruption can never land between the child's start and our record of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Callable, Iterator
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_PENDING: dict[object, Callable[[], None]] = {}  # key → what removes that temporary
+_RECEIVED: list[int] = []  # signals this process was stopped by
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C, SIGTERM or SIGHUP: cleaned up alike (temporary files removed)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def interrupt(signum: int, frame) -> None:
+    """The handler: raise, and remember, since Python swallows an exception raised while a
+    finalizer runs (`Popen.__del__`): `check()` raises it again."""
+    _RECEIVED.append(signum)
+    raise Interrupted(signum)
+
+
+def check() -> None:
+    """Raise the interruption again if one was received (and perhaps swallowed)."""
+    if _RECEIVED:
+        raise Interrupted(_RECEIVED[0])
+
+
+def handle_termination() -> None:
+    """Ctrl-C, SIGTERM and SIGHUP (`timeout`, `kill`, a closed terminal) all interrupt alike."""
+    _RECEIVED.clear()
+    for signum in SIGNALS:
+        signal.signal(signum, interrupt)
+
+
+def register(key: object, remove: Callable[[], None]) -> None:
+    """`remove` deletes the temporary `key` if an interruption leaves it behind."""
+    _PENDING[key] = remove
+
+
+def forget(key: object) -> None:
+    """`key` was committed or removed: nothing left to clean up."""
+    _PENDING.pop(key, None)
+
+
+def clean_up() -> None:
+    """After an interruption: remove every registered temporary, newest first; further signals are
+    ignored meanwhile (a second Ctrl-C, or SIGTERM from a batch's parent, must not cut it short)."""
+    if threading.current_thread() is threading.main_thread():
+        for signum in SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+    for key in reversed(list(_PENDING)):
+        with contextlib.suppress(Exception):
+            _PENDING.pop(key)()
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Run the block whole: SIGINT, SIGTERM and SIGHUP arriving meanwhile are delivered, to the
+    handler that was in place, when it ends (only the main thread receives signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    old = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in old.items():
+            signal.signal(signum, handler)
+        if caught and callable(old[caught[0]]):
+            old[caught[0]](caught[0], None)
+        elif caught and old[caught[0]] == signal.SIG_DFL:
+            signal.raise_signal(caught[0])

@@ -1,0 +1,45 @@
+"""An interruption at any moment leaves no temporary file: signals land at random points of a
+loop that does nothing but start and stop ffmpeg writers (the narrowest windows there are)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+from conftest import sigint_as_ctrl_c
+
+LOOP = """
+import sys
+from deepviz.interrupts import clean_up, handle_termination
+from deepviz.renderer.encoder import VideoWriter
+
+handle_termination()
+print("ready", flush=True)
+try:
+    while True:
+        try:
+            with VideoWriter(sys.argv[1], 16, 16, 30, preset="ultrafast"):
+                raise ValueError  # abort at once: most of the time is spent starting ffmpeg
+        except ValueError:
+            pass
+except KeyboardInterrupt:
+    clean_up()
+    sys.exit(130)
+"""
+
+
+def test_signals_at_random_moments_leave_no_temporary_file(tmp_path):
+    rng = np.random.default_rng(5)
+    out = tmp_path / "v.mp4"
+    for k in range(24):
+        proc = subprocess.Popen([sys.executable, "-c", LOOP, str(out)], stdout=subprocess.PIPE,
+                                text=True, preexec_fn=sigint_as_ctrl_c)  # fmt: skip
+        assert proc.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0.05, 0.4))
+        proc.send_signal([signal.SIGTERM, signal.SIGINT, signal.SIGHUP][k % 3])
+        assert proc.wait(timeout=30) == 130, k
+        left = [p.name for p in tmp_path.iterdir()]
+        assert not left, (k, left)
