@@ -16,15 +16,27 @@ FIT_ONLY = ("scene", "fit_path", "param_order", "fps", "smoothing")  # no timeli
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, metavar="FILE.json", help="Where to save the fit.")
 @options_from(PlanOptions, "plan", exclude=FIT_ONLY, defaults={"method": "kmeans-pca"})
+@click.option("--place", type=click.Choice(("none", "genres")), default="none", show_default=True,
+              help="genres: also place each track by its style statistics, along the directions "
+              "that tell the genres apart (the first folder below each input, or FMA's "
+              "genre_top): the default look's kind of fit.")  # fmt: skip
+@click.option("--fma-metadata", default=None, metavar="DIR",
+              help="With --place genres: genres from FMA's tracks.csv instead of folders.")  # fmt: skip
+@click.option("--center-on", multiple=True, metavar="PATH",
+              help="With --place genres: music (files or folders, any genre) on which the places "
+              "are centred and scaled, so that the music you render spreads over the whole "
+              "range; it does not choose the directions. Repeatable.")  # fmt: skip
 @run_options
-def fit(inputs, output, plan: PlanOptions, run: RunOptions):
+def fit(inputs, output, plan: PlanOptions, place, fma_metadata, center_on, run: RunOptions):
     """Fit a mapping on all segments of many files/folders (a reference set) and save it as JSON.
 
     \b
     deepviz fit ./Rock ./Electronic -o reference.json --mapping kmeans-pca
+    deepviz fit ./Rock ./Jazz ./Folk -o placed.json --mapping pca --place genres
     deepviz render song.mp3 -o song.mp4 --fit reference.json
     """
-    fit_files(inputs, output, plan, run, stderr(not run.quiet), stderr())
+    fit_files(inputs, output, plan, run, stderr(not run.quiet), stderr(), place, fma_metadata,
+              center_on)  # fmt: skip
 
 
 @click.command()

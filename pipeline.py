@@ -238,7 +238,7 @@ class Planner:
             motion = self.motion if fitted is self.fitted else 0.0
         return curves_from_features(
             features, fitted, cls.param_names(), cls.priority, plan.fps, plan.smoothing,
-            plan.param_order, plan.pulse, motion,
+            plan.param_order, plan.pulse, motion, cls.identity,
         )  # fmt: skip
 
     def curves(self, path: str | os.PathLike) -> Curves:
@@ -273,27 +273,56 @@ class Planner:
 
 def fit_files(
     inputs: Iterable[str | os.PathLike], output: str | os.PathLike, plan: PlanOptions,
-    run: RunOptions, say: Say = silent, note: Say = silent,
+    run: RunOptions, say: Say = silent, note: Say = silent, place: str = "none",
+    fma_metadata: str | None = None, center_on: Sequence[str] = (),
 ) -> FittedMapping:  # fmt: skip
-    """`deepviz fit`: the plan's mapping fitted on all segments of the inputs, saved as JSON."""
+    """`deepviz fit`: the plan's mapping fitted on all segments of the inputs, saved as JSON;
+    `place="genres"` adds a placement by style statistics that tells the genres apart, centred
+    on the tracks of `center_on` when given (else on the inputs)."""
     from deepviz.fileio import audio_files
     from deepviz.mapping.fitted import fit_on_tracks
 
     out = check_output_path(output, run.overwrite, "fit")
     planner = Planner(plan, note=note)
-    chunks = []
-    for _, features in planner.each_features(audio_files(inputs), not run.quiet):
+    files = audio_files(inputs)
+    genre_of = None
+    if place != "none":  # FMA tracks without a genre_top take no part
+        genres = track_labels(files, list(map(str, inputs)), fma_metadata)
+        genre_of = {f: genre for f, genre in zip(files, genres) if genre}
+        files = list(genre_of)
+    tracks, kept = [], []
+    for path, features in planner.each_features(files, not run.quiet):
         if isinstance(features, DeepvizError):
             note(f"deepviz: skipped {features}")
         else:
-            chunks.append(features.values)
-    if not chunks:
+            tracks.append(features)
+            kept.append(path)
+    if not tracks:
         raise DeepvizError("none of the inputs could be decoded")
-    fitted = fit_on_tracks(chunks, planner.mapping, planner.model_id)
+    fitted = fit_on_tracks([t.values for t in tracks], planner.mapping, planner.model_id)
+    if genre_of is not None:
+        centre = [f for _, f in planner.each_features(audio_files(center_on), not run.quiet)
+                  if not isinstance(f, DeepvizError)] if center_on else []  # fmt: skip
+        fitted.place = fit_placement(
+            tracks + centre, [genre_of[p] for p in kept] + [None] * len(centre)
+        )
     fitted.save(out, run.overwrite)
-    n = sum(len(c) for c in chunks)
-    say(f"fitted {plan.method} on {n} segments of {len(chunks)} files → {out}")
+    n = sum(len(t.values) for t in tracks)
+    placed = f", placed by {len(set(genre_of.values()))} genres" if genre_of is not None else ""
+    say(f"fitted {planner.mapping.method} on {n} segments of {len(tracks)} files{placed} → {out}")
     return fitted
+
+
+def fit_placement(tracks: Sequence[TrackFeatures], genres: Sequence[str | None]):
+    """A StylePlacement on the tracks' style statistics, telling the `genres` apart (None: a
+    track that only centres the places)."""
+    import numpy as np
+
+    from deepviz.mapping.place import StylePlacement
+
+    if any(t.style is None for t in tracks):
+        raise DeepvizError("--place genres needs a network with convolutions (style statistics)")
+    return StylePlacement().fit(np.stack([t.style for t in tracks]), np.asarray(genres, object))
 
 
 def single_job(audio: str, output: str | None, overwrite: bool, start: float) -> tuple[Path, Path]:
@@ -418,15 +447,16 @@ def analyze_tracks(
     main = analysis.Trial(fitted.options, fitted.path, planner.motion) if fitted else analysis.Trial(
         planner.mapping)  # fmt: skip
     trials = analysis.trials_for(main, compare, DEFAULT_MOTION)
+    cls = planner.scene_cls
+    scene = analysis.SceneOrder(cls.param_names(), cls.priority, plan.param_order, cls.identity)
     rows, curves = [], None
     for trial in trials:
-        row, trial_curves = analysis.evaluate(trial, tracks, labels, plan.fps, plan.smoothing)
+        row, trial_curves = analysis.evaluate(trial, tracks, labels, plan.fps, plan.smoothing,
+                                              scene)  # fmt: skip
         rows.append(row)
         curves = curves if curves is not None else trial_curves  # the main (first) trial's
-    cls = planner.scene_cls
-    order = (cls.param_names(), cls.priority, plan.param_order)
-    doc = analysis.analysis_doc(tracks, labels, names, skipped, rows, curves, trials[0], order,
-                                plan.seed)  # fmt: skip
+    doc = analysis.analysis_doc(tracks, labels, names, skipped, rows, curves, trials[0],
+                                scene.names, plan.seed)  # fmt: skip
     report.write_report(folder, doc)
     say(f"wrote the report {folder / 'index.html'}")
     return doc

@@ -19,7 +19,8 @@ from deepviz.errors import DeepvizError
 from deepviz.extract.features import Segmentation, TrackFeatures
 from deepviz.fileio import atomic_path
 
-FORMAT = "v2"  # bump when the analysis changes what a track's features are (v2: per-block top_db)
+# bump when the analysis changes what a track's features are (v2: per-block top_db; v3: style)
+FORMAT = "v3"
 
 
 def cache_root() -> Path:
@@ -53,14 +54,16 @@ class FeatureCache:
         try:
             with np.load(entry, allow_pickle=False) as z:
                 values, starts, anchors = z["values"], z["starts"], z["anchors"]
-                duration, env = float(z["duration"]), z["envelopes"]
+                duration, env, style = float(z["duration"]), z["envelopes"], z["style"]
         except (OSError, ValueError, KeyError):
             return None
         ok = values.ndim == 2 and len(values) == len(starts) == len(anchors) and len(values) > 0
         ok = ok and env.ndim == 2 and len(env) == 2 and np.isfinite(env).all()
+        ok = ok and style.ndim == 1 and np.isfinite(style).all()
         if not ok or not np.isfinite(values).all() or not np.isfinite(duration):
             return None
-        return TrackFeatures(values, Segmentation(starts, anchors), duration, model_id, env)
+        style = style if style.size else None  # a network without convolutions has none
+        return TrackFeatures(values, Segmentation(starts, anchors), duration, model_id, env, style)
 
     def save(self, entry: Path, features: TrackFeatures) -> None:
         """Store atomically; a cache that cannot be written is skipped, not an error."""
@@ -76,6 +79,7 @@ class FeatureCache:
                     anchors=features.segmentation.anchors,
                     duration=np.float64(features.duration),
                     envelopes=features.envelopes,
+                    style=np.zeros(0, np.float32) if features.style is None else features.style,
                 )
         except (OSError, DeepvizError):
             pass

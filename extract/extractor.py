@@ -16,6 +16,7 @@ from deepviz.extract.checkpoint import Checkpoint, load_checkpoint, resolve_chec
 from deepviz.extract.decode import audio_chunks
 from deepviz.extract.features import SAMPLE_RATE, TrackFeatures
 from deepviz.extract.stream import TrackAnalysis
+from deepviz.extract.style import StyleStatistics
 
 
 def resolve_device(name: str = "auto") -> torch.device:
@@ -59,8 +60,11 @@ class FeatureExtractor:
         digest = file_digest(path)
         return f"{self.checkpoint.name}-{digest}-{self.layer or 'code'}"
 
-    def features_of_patches(self, patches: np.ndarray) -> np.ndarray:
-        """(n, 64, 96) raw MFCC patches → (n, d) float32 features, batched, in inference mode."""
+    def features_of_patches(
+        self, patches: np.ndarray, style: StyleStatistics | None = None
+    ) -> np.ndarray:
+        """(n, 64, 96) raw MFCC patches → (n, d) float32 features, batched, in inference mode;
+        with `style` (entered on this model), their style statistics are added to its sums."""
         out = []
         with torch.inference_mode():
             for i in range(0, len(patches), self.batch_size):
@@ -72,14 +76,17 @@ class FeatureExtractor:
                     else self.model.features(x, self.layer)
                 )
                 out.append(f.float().flatten(1).cpu().numpy())
+                if style is not None:
+                    style.collect()
         return np.concatenate(out).astype(np.float32)
 
     def extract_chunks(self, chunks: Iterable[np.ndarray], sr: int = SAMPLE_RATE) -> TrackFeatures:
         """Features of a track given as mono chunks, one 30.72 s block in memory at a time."""
         analysis = TrackAnalysis(sr)
-        values = [self.features_of_patches(p) for p in analysis.patches(chunks)]
+        with StyleStatistics(self.model) as style:
+            values = [self.features_of_patches(p, style) for p in analysis.patches(chunks)]
         return TrackFeatures(np.concatenate(values), analysis.segmentation, analysis.duration,
-                             self.model_id, analysis.envelopes)  # fmt: skip
+                             self.model_id, analysis.envelopes, style.mean())  # fmt: skip
 
     def extract_audio(self, y: np.ndarray, sr: int = SAMPLE_RATE) -> TrackFeatures:
         return self.extract_chunks([y], sr)

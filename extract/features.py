@@ -95,6 +95,7 @@ class TrackFeatures:
     duration: float
     model_id: str
     envelopes: np.ndarray | None = None  # (2, n) at 100 Hz: onset strength, loudness dBFS
+    style: np.ndarray | None = None  # (s,) the track's style statistics (extract/style.py)
 
     @property
     def anchors(self) -> np.ndarray:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -14,11 +14,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 
 from deepviz.mapping import stats
+from deepviz.mapping.curves import segment_parameters
 from deepviz.mapping.fitted import fit_mapping, fit_on_tracks, load_mapping
 from deepviz.mapping.methods import build_mapping
-from deepviz.mapping.motion import place_and_motion
-from deepviz.mapping.options import ACROSS_ONLY, METHODS, PAPER_METHODS, MappingOptions
-from deepviz.mapping.order import apply_order, resolve_order
+from deepviz.mapping.options import METHODS, PAPER_METHODS, MappingOptions
 from deepviz.mapping.scalers import scaling_steps
 from deepviz.mapping.timeline import parameter_curves
 
@@ -29,6 +28,24 @@ MAX_COMPONENTS = 64  # components plotted (and stored) per space: classifier fea
 SCALED = [("standard", "across"), ("standard", "features"), ("minmax", "across"),
           ("minmax", "features")]  # fmt: skip
 TRANSFORMED = ("pca", "kmeans", "kmeans-pca")
+
+
+class SceneOrder(NamedTuple):
+    """What `segment_parameters` needs of the scene: its names, priority, a user's order and its
+    identity order."""
+
+    names: Sequence[str]
+    priority: Sequence[str]
+    param_order: str | None = None
+    identity: Sequence[str] | None = None
+
+    def parameters(self, features: TrackFeatures, fitted, motion: float) -> np.ndarray:
+        """(n_segments, k) parameters in the scene's order."""
+        return segment_parameters(features, fitted, self.names, self.priority, self.param_order,
+                                  motion, self.identity)  # fmt: skip
+
+
+DEFAULT_ORDER = SceneOrder([f"p{i}" for i in range(10)], [f"p{i}" for i in range(10)])
 
 
 @dataclass
@@ -112,26 +129,39 @@ def _fitted_for(trial: Trial, tracks: Sequence[TrackFeatures], model_id: str):
 
 def evaluate(
     trial: Trial, tracks: Sequence[TrackFeatures], labels: Sequence[str], fps: float,
-    smoothing: float,
+    smoothing: float, scene: SceneOrder = DEFAULT_ORDER,
 ) -> tuple[dict, list[np.ndarray]]:  # fmt: skip
-    """The trial's aims on per-frame curves (what a video shows) and its splice ratio."""
+    """The trial's aims on per-frame curves (what a video shows, in the scene's parameter order)
+    and its splice ratio."""
     model_id = tracks[0].model_id
     fitted_for = _fitted_for(trial, tracks, model_id)
-    curves = []
     motion = trial.motion if trial.fit != "track" else 0.0
-    ordered = trial.options.method in ACROSS_ONLY
+    curves = []
     for t in tracks:
-        params = place_and_motion(fitted_for(t.values).transform(t.values), motion, ordered)
+        params = scene.parameters(t, fitted_for(t.values), motion)
         curves.append(parameter_curves(params, t.anchors, t.duration, fps, smoothing))
     row = {"mapping": trial.label, "method": trial.options.method,
            "scaling": trial.options.scaling, "scale_by": trial.options.scale_by, "fit": trial.fit,
            **stats.aims(curves, labels)}  # fmt: skip
-
-    def mapper_for(X: np.ndarray):
-        return lambda x: place_and_motion(fitted_for(X).transform(x), motion, ordered)
-
-    row["splice_ratio"] = stats.splice_ratio([t.values for t in tracks], labels, mapper_for)
+    row["splice_ratio"] = stats.splice_ratio(tracks, labels, spliced(fitted_for, scene, motion))
     return row, curves
+
+
+def spliced(fitted_for, scene: SceneOrder, motion: float):
+    """mapper_for of `stats.splice_ratio`: two tracks joined are mapped as one track would be
+    (its style statistics are theirs, weighted by length)."""
+
+    def mapper_for(a: TrackFeatures, b: TrackFeatures):
+        from deepviz.extract.features import Segmentation, TrackFeatures
+
+        X = np.concatenate([a.values, b.values])
+        style = None if a.style is None else (a.style * len(a.values) + b.style * len(b.values))
+        joined = TrackFeatures(X, Segmentation(np.arange(len(X)), np.arange(len(X), dtype=float)),
+                               float(len(X)), a.model_id, None,
+                               None if style is None else style / len(X))  # fmt: skip
+        return scene.parameters(joined, fitted_for(X), motion)
+
+    return mapper_for
 
 
 def round_robin(labels: Sequence[str], most: int) -> list[int]:
@@ -162,12 +192,9 @@ def tracks2d(means: np.ndarray, labels: Sequence[str], seed: int) -> dict:
 def analysis_doc(
     tracks: Sequence[TrackFeatures], labels: Sequence[str], names: Sequence[str],
     skipped: list[dict], rows: list[dict], curves: list[np.ndarray], main: Trial,
-    order: tuple, seed: int,
+    param_names: Sequence[str], seed: int,
 ) -> dict:  # fmt: skip
-    """Everything the report shows, as plain JSON values."""
-    param_names, priority, param_order = order
-    idx = resolve_order(param_names, priority, main.options.method, param_order)
-    curves = [apply_order(c, idx) for c in curves]  # the scene's parameter order
+    """Everything the report shows, as plain JSON values (`curves` in the scene's order)."""
     means = np.stack([c.mean(axis=0) for c in curves])
     per_track = [
         {"file": n, "genre": g, "segments": len(t.values), "duration": round(t.duration, 3),

@@ -42,6 +42,20 @@ class Curves:
         return np.arange(len(self.values)) / self.fps
 
 
+def track_place(
+    features: TrackFeatures, fitted: FittedMapping, names: Sequence[str],
+    identity: Sequence[str] | None, order: Sequence[int],
+) -> np.ndarray | None:  # fmt: skip
+    """The track's place per mapping component, from the fit's placement (its k-th value drives
+    the scene's `identity[k]`); None when the fit has no placement (the values' mean is used)."""
+    place = fitted.place_of(features.style)
+    if place is None:
+        return None
+    by_param = np.empty(len(names))
+    by_param[[list(names).index(n) for n in (identity or names)]] = place
+    return by_param[list(order)]
+
+
 def segment_parameters(
     features: TrackFeatures,
     fitted: FittedMapping,
@@ -49,17 +63,19 @@ def segment_parameters(
     priority: Sequence[str],
     param_order: str | None = None,
     motion: float = 0.0,
+    identity: Sequence[str] | None = None,
 ) -> np.ndarray:
     """(n_segments, k) parameters in the scene's order (`names`), from a fitted mapping; with
     `motion`, the track's own variation around its place spread to that std (`place_and_motion`)."""
     ordered = fitted.options.method in ACROSS_ONLY  # components by variance: priority applies
-    values = place_and_motion(fitted.transform(features.values), motion, ordered)
+    values = fitted.transform(features.values)
     if values.shape[1] != len(names):
         raise DeepvizError(
             f"the mapping gives {values.shape[1]} parameters, the scene needs {len(names)}"
         )
     order = resolve_order(names, priority, fitted.options.method, param_order)
-    return apply_order(values, order)
+    place = track_place(features, fitted, names, identity, order)
+    return apply_order(place_and_motion(values, motion, ordered, place), order)
 
 
 def curves_from_features(
@@ -72,9 +88,10 @@ def curves_from_features(
     param_order: str | None = None,
     pulse: float = 0.0,
     motion: float = 0.0,
+    identity: Sequence[str] | None = None,
 ) -> Curves:
     """Map one track's features and build its per-frame curves (no audio work)."""
-    params = segment_parameters(features, fitted, names, priority, param_order, motion)
+    params = segment_parameters(features, fitted, names, priority, param_order, motion, identity)
     values = parameter_curves(params, features.anchors, features.duration, fps, smoothing)
     extras = frame_extras(features.envelopes, len(values), fps, pulse)
     return Curves(values, list(names), fps, features.duration, features, params, extras)

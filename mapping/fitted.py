@@ -15,6 +15,7 @@ from deepviz.errors import DeepvizError
 from deepviz.fileio import atomic_path
 from deepviz.mapping.methods import build_mapping
 from deepviz.mapping.options import MappingOptions
+from deepviz.mapping.place import StylePlacement
 from deepviz.mapping.serialize import decode, encode
 
 FORMAT, VERSION = "deepviz-mapping", 1
@@ -43,10 +44,22 @@ class FittedMapping:
     feature_dim: int
     n_params: int = 10
     path: str | None = None  # where it was loaded from, for messages
+    place: StylePlacement | None = None  # a track's place from its style statistics
 
     def transform(self, features: np.ndarray) -> np.ndarray:
         """(n, feature_dim) features → (n, n_params) values in [0, 1]."""
         return self.pipeline.transform(check_features(features, self.feature_dim))
+
+    def place_of(self, style: np.ndarray | None) -> np.ndarray | None:
+        """A track's place (n_params,) in the scene's identity order, None without a placement."""
+        if self.place is None:
+            return None
+        dim = self.place.n_features_in_
+        if style is None or np.shape(style) != (dim,):
+            got = "none" if style is None else f"{np.size(style)}"
+            raise DeepvizError(f"the fit places tracks by {dim} style statistics of the network, "
+                               f"these features have {got}", self.path)  # fmt: skip
+        return self.place.transform(np.asarray(style)[None])[0]
 
     def check(self, model_id: str, feature_dim: int, path: str | os.PathLike | None = None) -> None:
         """Refuse features from another model or of another size than the fit's."""
@@ -68,6 +81,7 @@ class FittedMapping:
             "n_params": self.n_params,
             "options": self.options.to_dict(),
             "pipeline": encode(self.pipeline),
+            **({"place": encode(self.place)} if self.place is not None else {}),
         }
 
     def save(self, path: str | os.PathLike, replace: bool = True) -> None:
@@ -127,6 +141,11 @@ def _decode_fit(data: dict) -> FittedMapping:
     ):
         raise ValueError("the pipeline does not match the options")
     fitted = FittedMapping(pipeline, options, str(data["model_id"]), dim, n_params)
+    if "place" in data:
+        fitted.place = decode(data["place"])
+        if not isinstance(fitted.place, StylePlacement) or fitted.place.n_params != n_params:
+            raise ValueError(f"place must be a StylePlacement of {n_params} parameters")
+        fitted.place.check_fitted()
     rng = np.random.default_rng(0)
     probe = fitted.pipeline.transform(
         rng.normal(size=(3, dim))

@@ -73,14 +73,18 @@ def motion_targets(k: int, target: float, ordered: bool) -> np.ndarray:
     return target * np.linspace(1.3, 0.6, k)
 
 
-def place_and_motion(values: np.ndarray, target: float, ordered: bool = False) -> np.ndarray:
-    """(n, k) reference-mapped values of one track → its place plus motion of std `target`
-    (weighted by `motion_targets` when the components are `ordered`)."""
+def place_and_motion(
+    values: np.ndarray, target: float, ordered: bool = False, place: np.ndarray | None = None
+) -> np.ndarray:
+    """(n, k) reference-mapped values of one track → its place (`place`, else their mean) plus
+    motion of std `target` (weighted by `motion_targets` when the components are `ordered`)."""
     values = np.asarray(values, dtype=np.float64)
     if target <= 0 or len(values) < 2:
-        return values
+        if place is None:
+            return values
+        return np.clip(values - values.mean(axis=0) + place, 0.0, 1.0)  # moved as it is
     targets = motion_targets(values.shape[1], target, ordered)
-    center = np.clip(values.mean(axis=0), EDGE, 1 - EDGE)
+    center = np.clip(values.mean(axis=0) if place is None else place, EDGE, 1 - EDGE)
     dev = decorrelate(values - values.mean(axis=0))
     sd = dev.std(axis=0)
     out = np.empty_like(values)

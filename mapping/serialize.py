@@ -12,6 +12,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from deepviz.mapping.methods import KMeansSimilarity, PaddedPCA, Permute, TrackContrast
+from deepviz.mapping.place import StylePlacement
 from deepviz.mapping.scalers import Across, SnapConstant, ZToUnit
 
 # The only classes a file may name, with the fitted attributes their `transform` needs.
@@ -27,6 +28,7 @@ FITTED: dict[str, tuple[type[BaseEstimator], tuple[str, ...]]] = {
     "PaddedPCA": (PaddedPCA, ("pca_",)),
     "KMeansSimilarity": (KMeansSimilarity, ("kmeans_", "eps_", "fill_")),
     "TrackContrast": (TrackContrast, ("mean_", "components_")),
+    "StylePlacement": (StylePlacement, ("mean_", "scale_", "components_", "offset_")),
 }
 DTYPES = ("float64", "float32", "int64", "int32", "bool")
 

@@ -13,8 +13,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-Mapper = Callable[[np.ndarray], np.ndarray]  # (n, d) features → (n, k) parameters
-
 
 def component_stats(X: np.ndarray) -> dict[str, list[float]]:
     """Per-component mean and standard deviation of (n, d) values."""
@@ -78,25 +76,20 @@ def splice_pairs(labels: Sequence[str], n_pairs: int, seed: int = 0) -> list[tup
 
 
 def splice_ratio(
-    per_track_features: Sequence[np.ndarray],
-    labels: Sequence[str],
-    mapper_for: Callable[[np.ndarray], Mapper],
-    n_pairs: int = 12,
-    seed: int = 0,
-) -> float | None:
+    tracks: Sequence, labels: Sequence[str], mapped: Callable, n_pairs: int = 12, seed: int = 0,
+) -> float | None:  # fmt: skip
     """Median over spliced pairs of: parameter jump at the join / median change per segment.
 
-    `mapper_for(X)` gives the mapping used on the spliced features X (fitted on X itself for a
-    per-track fit, or a fixed reference fit). Above 1: a change of music shows as a change of look.
+    `mapped(a, b)` gives the parameters of tracks a and b joined into one (a per-track fit is
+    fitted on the join itself). Above 1: a change of music shows as a change of look.
     """
     ratios = []
     for i, j in splice_pairs(labels, n_pairs, seed):
-        X = np.concatenate([per_track_features[i], per_track_features[j]])
-        if len(X) < 4:
+        if len(tracks[i].values) + len(tracks[j].values) < 4:
             continue
-        p = mapper_for(X)(X)
+        p = mapped(tracks[i], tracks[j])
         steps = np.linalg.norm(np.diff(p, axis=0), axis=1)
-        join = len(per_track_features[i]) - 1
+        join = len(tracks[i].values) - 1
         typical = np.median(np.delete(steps, join))
         if typical > 0:
             ratios.append(steps[join] / typical)

@@ -50,7 +50,8 @@ class SceneStyle:
 
 class Scene:
     """Base class. Subclasses set `name`, `description`, `params` (the paper's order),
-    `priority` (parameter names from most to least dynamic) and `shaders` (name → Shader), and
+    `priority` (parameter names from most to least dynamic), `identity` (the parameters that
+    best show which kind of music it is, first) and `shaders` (name → Shader), and
     implement `draw_into`; `update` advances state.
 
     Usage per frame: `scene.update(values, dt)` (advances state such as the camera's orbit angle;
@@ -63,6 +64,9 @@ class Scene:
     description: ClassVar[str]
     params: ClassVar[tuple[Param, ...]]
     priority: ClassVar[tuple[str, ...]]
+    # The parameters that show where a track sits (a reference fit's placement), most telling
+    # first; None: the paper's order.
+    identity: ClassVar[tuple[str, ...] | None] = None
     shaders: ClassVar[dict[str, Shader]] = {}
     antialiased: ClassVar[bool] = False  # True: the shaders smooth their own edges (no MSAA)
     depth: ClassVar[bool] = False  # True: the scene tests depth (the canvas then has a buffer)

@@ -79,6 +79,6 @@ void main() {
     c = mix(u_color * 0.05 + 0.01, c, mix(1.0, tile, clamp(0.04 / aa, 0.0, 1.0)));
 
     c *= 0.45 + 0.55 * u_level;
-    c += (0.25 + 0.75 * u_color) * 0.55 * u_flash * (0.6 + 0.8 * h1);   // tiles flash on the hit
+    c += (0.45 + 0.55 * u_color) * 0.7 * u_flash * (0.6 + 0.8 * h1);   // tiles flash on the hit, dark balls too
     fragColor = vec4(c / (1.0 + 0.25 * max(c - 1.0, 0.0)) * coverage, coverage);
 }

@@ -31,6 +31,7 @@ START_ANGLE = 0.6  # radians: an oblique first view, so the grid never starts li
 # their radius is below d·sin(35.26°/2) = 0.303·d.
 MAX_RADIUS_SHARE = 0.29
 HIT_SWELL = 0.18  # a full hit swells the balls by this share
+SWELL_BASE = 0.35  # … of their radius, or of this many units if they are smaller
 
 
 def uv_sphere(segments: int, rings: int) -> tuple[np.ndarray, np.ndarray]:
@@ -129,6 +130,10 @@ class RealScene(Scene):
     )
     priority = ("sphRad", "sphDist", "sphR", "sphG", "sphB", "skyR", "skyG", "skyB")
     priority += ("camSpeed", "camHeight")
+    # The sky fills most of the frame, so its colour says the style; the balls' colour and size
+    # then tell tracks of one style apart.
+    identity = ("skyR", "skyG", "skyB", "sphR", "sphG", "sphB", "sphRad", "sphDist", "camSpeed",
+                "camHeight")  # fmt: skip
     antialiased = True  # the balls' edges carry their exact coverage: no multisampling needed
     _noise = ("u_sky", "u_time", "u_seed", "u_noise")
     _defines = {"NOISE_SIZE": f"{NOISE_SIZE:.1f}"}
@@ -158,7 +163,7 @@ class RealScene(Scene):
         "backdrop": Shader(
             "fullscreen.vert.glsl",
             "backdrop.frag.glsl",
-            ("u_layer", "u_resolution", "u_origin", "u_sky", "u_level"),
+            ("u_layer", "u_resolution", "u_origin", "u_sky", "u_level", "u_flash"),
         ),  # fmt: skip
     }
 
@@ -217,7 +222,9 @@ class RealScene(Scene):
         dist, p = self.param("sphDist"), self.params[self.index("sphRad")]
         room = min(1.0, (MAX_RADIUS_SHARE * 0.9 * dist - p.low) / (p.high - p.low))
         radius = p.low + (self.param("sphRad") - p.low) * room
-        return min(radius * (1.0 + HIT_SWELL * self.pulse), MAX_RADIUS_SHARE * dist)
+        # small balls swell as much as middling ones: a hit must show whatever the track's place
+        swell = HIT_SWELL * max(radius, SWELL_BASE) * self.pulse
+        return min(radius + swell, MAX_RADIUS_SHARE * dist)
 
     def eye(self) -> np.ndarray:
         """Camera position: orbiting the origin, far enough to keep every ball in view."""
@@ -261,7 +268,7 @@ class RealScene(Scene):
             u_pixangle=2.0 * math.tan(fovy / 2.0) / self.height,
             u_env=1,
         )
-        self.uniforms("backdrop", u_sky=sky, u_layer=2, u_level=self.level,
+        self.uniforms("backdrop", u_sky=sky, u_layer=2, u_level=self.level, u_flash=self.pulse,
                       u_resolution=(float(self.width), float(self.height)))  # fmt: skip
 
     def draw(self, target: moderngl.Framebuffer, viewport: Viewport) -> None:
