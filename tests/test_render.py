@@ -443,11 +443,11 @@ def _x264_options(video) -> str:
 
 def test_quality_profiles_and_expert_overrides(tmp_path, music_wav):
     common = ["--size", "96x64", "--fps", "10", "-q"]
-    for args, want in (([], ["subme=1", "bframes=0", "me=dia", "crf=18.0"]),
+    for args, want in (([], ["subme=0", "deblock=1:1:1", "cabac=0", "crf=20.0"]),
                        (["--quality", "draft"], ["subme=0", "crf=23.0"]),
                        (["--quality", "small"], ["subme=7", "bframes=3", "crf=22.0"]),
                        (["--preset", "medium", "--crf", "20"], ["subme=7", "bframes=3", "crf=20.0"]),
-                       (["--crf", "30"], ["subme=1", "bframes=0", "crf=30.0"])):  # fmt: skip
+                       (["--crf", "30"], ["subme=0", "deblock=1:1:1", "crf=30.0"])):  # fmt: skip
         out = tmp_path / f"q{'_'.join(args).replace('-', '')}.mp4"
         render(music_wav, "-o", out, *common, *args)
         options = _x264_options(out)
