@@ -32,11 +32,8 @@ class StylePlacement(TransformerMixin, BaseEstimator):
         individuality: float = 0.5, shrinkage: str | float = "auto", random_state: int = 0,
     ):  # fmt: skip
         self.n_params, self.n_styles, self.spread = n_params, n_styles, spread
-        self.individuality, self.shrinkage, self.random_state = (
-            individuality,
-            shrinkage,
-            random_state,
-        )
+        self.individuality = individuality
+        self.shrinkage, self.random_state = shrinkage, random_state
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> StylePlacement:
         """`y`: each track's style; None marks a track that only centres and scales the places
