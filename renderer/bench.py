@@ -152,6 +152,9 @@ def render_rows(deepviz: list[str], clip: Path, tmp: Path, env: dict, label: str
                    size, "--fps", str(FPS), "-q", "-y"]  # fmt: skip
             rows.append((f"deepviz{label} VIZ-{scene.upper()} {size_name}", size_name,
                          *run_measured(cmd, env)))  # fmt: skip
+    cmd = [*deepviz, "render", str(clip), "-o", str(tmp / f"draft{label}.mp4"), "--size",
+           SIZES["720p"], "--fps", str(FPS), "--quality", "draft", "-q", "-y"]  # fmt: skip
+    rows.append((f"deepviz{label} VIZ-REAL 720p --quality draft", "720p", *run_measured(cmd, env)))
     cmd = [*deepviz, "compare", str(clip), "-o", str(tmp / f"cmp{label}.mp4"), "--scene", "real",
            "--size", SIZES["720p"], "--fps", str(FPS), "-q", "-y"]  # fmt: skip
     rows.append((f"deepviz{label} compare, 6 panels VIZ-REAL 720p", "720p",

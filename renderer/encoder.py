@@ -101,12 +101,13 @@ def choose_encoder(name: str, gl_renderer: str) -> str:
     return "x264"
 
 
-def flipped(args: list[str]) -> list[str]:
-    """Codec arguments with a vertical flip first (free in ffmpeg: negative strides)."""
+def filtered(args: list[str], first: str) -> list[str]:
+    """Codec arguments with the video filter `first` before any they have (a vertical flip is
+    free in ffmpeg: negative strides)."""
     if "-vf" in args:
         k = args.index("-vf") + 1
-        return [*args[:k], "vflip," + args[k], *args[k + 1 :]]
-    return ["-vf", "vflip", *args]
+        return [*args[:k], f"{first},{args[k]}", *args[k + 1 :]]
+    return ["-vf", first, *args]
 
 
 def encode_command(
@@ -115,9 +116,11 @@ def encode_command(
     audio_bitrate: str | None = None, metadata: dict[str, str] | None = None,
     audio_stream: int = 0, pix_fmt: str = "rgb24", flip: bool = False,
     extra: Sequence[str] = (), nvenc: Sequence[str] | None = None,
+    scale_to: tuple[int, int] | None = None,
 ) -> list[str]:  # fmt: skip
     """ffmpeg's arguments: raw frames on stdin (`pix_fmt`; `flip`: rows bottom to top, as GL
-    reads them) + a section of the audio → `out`, in the format its extension names (FORMATS)."""
+    reads them; `scale_to`: the video's size when frames come smaller) + a section of the audio
+    → `out`, in the format its extension names (FORMATS)."""
     suffix = check_format(out)
     muxer, sound = FORMATS[suffix]
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
@@ -131,7 +134,9 @@ def encode_command(
         cmd += ["-i", file_url(audio), "-map", "0:v:0", "-map", f"1:a:{audio_stream}"]
         cmd += ["-c:a", sound[0], "-b:a", audio_bitrate or sound[1]]
     codec = video_codec_args(suffix, crf, preset, extra, nvenc)
-    cmd += flipped(codec) if flip else codec
+    if scale_to is not None and scale_to != (width, height):
+        codec = filtered(codec, f"scale={scale_to[0]}:{scale_to[1]}:flags=bilinear")
+    cmd += filtered(codec, "vflip") if flip else codec
     for key, value in (metadata or {}).items():
         cmd += ["-metadata", f"{key}={value}"]
     if muxer in ("mp4", "mov"):
@@ -160,6 +165,7 @@ class VideoWriter:
         audio_bitrate: str | None = None, replace: bool = True,
         metadata: dict[str, str] | None = None, audio_stream: int = 0, pix_fmt: str = "rgb24",
         flip: bool = False, extra: Sequence[str] = (), nvenc: Sequence[str] | None = None,
+        scale_to: tuple[int, int] | None = None,
     ):  # fmt: skip
         self.out, self.replace = Path(out), replace
         self.frame_bytes = width * height * BYTES_PER_PIXEL[pix_fmt]
@@ -172,7 +178,7 @@ class VideoWriter:
             self.tmp = self.folder / self.out.name if self.folder else temp_path_for(self.out)
             cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
                                  crf, preset, audio_bitrate, metadata, audio_stream, pix_fmt, flip,
-                                 extra, nvenc)  # fmt: skip
+                                 extra, nvenc, scale_to)  # fmt: skip
             try:
                 self.proc = subprocess.Popen(
                     cmd, stdin=subprocess.PIPE, stderr=self._stderr, stdout=subprocess.DEVNULL

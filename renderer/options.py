@@ -23,17 +23,22 @@ class Quality:
     x264: tuple[str, ...] = ()  # extra x264 arguments, dropped when --preset is given
     nvenc: tuple[str, ...] = ()  # h264_nvenc's settings for the same aim
     webm: tuple[str, int] | None = None  # VP9's speed (as an x264 preset name) and crf, if other
+    shrink: int = 1  # frames drawn at 1/shrink of the size, scaled up by ffmpeg (drafts)
 
 
 QUALITIES = {
+    # drawing dominates a frame's cost: a draft draws a quarter of the pixels
     "draft": Quality("ultrafast", 23, ("-x264-params", "deblock=1,1"),
-                     ("-preset", "p1", "-rc", "vbr", "-cq", "26")),
+                     ("-preset", "p1", "-rc", "vbr", "-cq", "26"), shrink=2),
     # x264's fastest search with its deblocking filter back on: the SSIM of `medium` crf 18 on
     # our frames at half the encoder time of veryfast (README, "Encoder profiles")
     "normal": Quality("ultrafast", 20, ("-x264-params", "deblock=1,1"),
                       ("-preset", "p4", "-rc", "vbr", "-cq", "19"), ("veryfast", 18)),
     "small": Quality("medium", 22, (), ("-preset", "p6", "-rc", "vbr", "-cq", "25")),
 }  # fmt: skip
+
+
+SHRINK_FROM = 540  # a draft's frames are drawn smaller only from this many lines
 
 
 @dataclass
@@ -47,8 +52,9 @@ class VideoOptions:
     duration: float | None = option(None, "--duration", kind=float, low=0, low_open=True,
                                     help="Render this many seconds [default: to the end].")  # fmt: skip
     quality: str = option("normal", "--quality", choices=tuple(QUALITIES),
-                          help="Encoder profile: draft (fastest, for checking), normal, small "
-                          "(smaller files for uploads, slower to encode).")  # fmt: skip
+                          help="draft (fastest, for checking: drawn at half the size and "
+                          "scaled up), normal, small (smaller files for uploads, slower to "
+                          "encode).")  # fmt: skip
     crf: int | None = option(None, "--crf", kind=int, low=0, high=51, show_default=False,
                              help="Experts: x264's quality, lower is better and bigger "
                              "[default: the --quality's].")  # fmt: skip
@@ -85,6 +91,15 @@ class VideoOptions:
         q = QUALITIES[self.quality]
         extra = q.x264 if self.preset is None else ()
         return self.preset or q.preset, q.crf if self.crf is None else self.crf, extra
+
+    def drawn(self) -> VideoOptions:
+        """The options the frames are drawn with: the size over the quality's shrink (even), for
+        frames of at least SHRINK_FROM lines (a preview, already small, is drawn as it is)."""
+        k = QUALITIES[self.quality].shrink
+        if k == 1 or min(self.size) < SHRINK_FROM:
+            return self
+        w, h = (max(16, s // k) // 2 * 2 for s in self.size)
+        return dataclasses.replace(self, size=(w, h))
 
     def vp9(self) -> tuple[str, int]:
         """(speed as an x264 preset name, crf) that the VP9 settings of a .webm derive from."""

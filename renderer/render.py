@@ -68,11 +68,13 @@ def encode_frames(
     audio; progress bar. Without `overwrite`, a file that appears at `out` meanwhile is kept."""
     preset, crf, extra = video.x264() if Path(out).suffix.lower() != ".webm" else (*video.vp9(), ())
     nvenc = QUALITIES[video.quality].nvenc if encoder == "nvenc" else None
+    drawn = video.drawn()  # a draft's frames come smaller: ffmpeg scales them up
     writer = VideoWriter(
-        out, video.width, video.height, fps, audio=audio_path,
+        out, drawn.width, drawn.height, fps, audio=audio_path,
         audio_start=frames.start / fps, audio_duration=len(frames) / fps,
         crf=crf, preset=preset, replace=overwrite, metadata=metadata,
         audio_stream=audio_stream, pix_fmt="rgba", flip=True, extra=extra, nvenc=nvenc,
+        scale_to=video.size,
     )  # fmt: skip
     # Frames go to ffmpeg on a thread while the next one is drawn; three buffers: one drawn,
     # one queued, one being written.
@@ -175,13 +177,29 @@ def render_panels(
     track the audio is). `layout`: `grid=(cols, rows)`, `show_params=True`."""
     first = panels[lead].curves
     frames = frame_range(first, video.start, video.duration)
-    with _layout(ctx, panels, video, layout) as lay:
+    drawn = video.drawn()
+    if drawn.size != video.size:  # a draft: titles and logo drawn at the frames' size too
+        layout["overlays"] = [
+            shrunk(o, video.width / drawn.width) for o in layout.get("overlays", ())
+        ]
+    with _layout(ctx, panels, drawn, layout) as lay:
         for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
             lay.update(i)
         h264 = Path(out).suffix.lower() in (".mp4", ".mov", ".mkv")  # the others: no choice
         encoder = choose_encoder(video.encoder, lay.ctx.info["GL_RENDERER"]) if h264 else "x264"
         return encode_frames(lay.frame_into, frames, first.fps, audio_path, out, video, quiet,
                              overwrite, metadata, audio_stream, encoder)  # fmt: skip
+
+
+def shrunk(overlay: tuple[np.ndarray, int, int], factor: float) -> tuple[np.ndarray, int, int]:
+    """An overlay (rgba, x, y_top) for a frame `factor` times smaller."""
+    from PIL import Image
+
+    rgba, x, y = overlay
+    h, w = rgba.shape[:2]
+    size = (max(1, round(w / factor)), max(1, round(h / factor)))
+    small = np.asarray(Image.fromarray(rgba).resize(size, Image.Resampling.LANCZOS))
+    return small, round(x / factor), round(y / factor)
 
 
 def render_still(

@@ -415,6 +415,27 @@ def test_a_video_records_how_it_was_made_and_info_reads_it(tmp_path, music_wav):
     assert bad.exit_code == 1 and "no deepviz provenance" in bad.output
 
 
+def test_a_draft_is_drawn_at_half_the_size_and_scaled_up(tmp_path, music_wav):
+    from deepviz.renderer.options import VideoOptions
+
+    assert VideoOptions(size=(1280, 720), quality="draft").drawn().size == (640, 360)
+    assert VideoOptions(size=(426, 240), quality="draft").drawn().size == (426, 240)  # a preview
+    assert VideoOptions(size=(1280, 720)).drawn().size == (1280, 720)
+    size, common = (576, 540), ["--size", "576x540", "--fps", "8", "--duration", "1.5", "-q",
+                                "--title", "Draft"]  # fmt: skip
+    videos = {}
+    for quality in ("draft", "normal"):
+        videos[quality] = tmp_path / f"{quality}.mp4"
+        render(music_wav, "-o", videos[quality], "--quality", quality, *common)
+        assert (probe(videos[quality]).width, probe(videos[quality]).height) == size
+    draft, normal = (decode_frames(v, *size).astype(float) for v in videos.values())
+    assert draft.shape == normal.shape
+    # the same picture, softer: close to the full drawing, far closer than another moment of it
+    assert np.abs(draft - normal).mean() < 0.5 * np.abs(normal[:-4] - normal[4:]).mean() + 4
+    title = (slice(470, 520), slice(20, 200))  # the title at the lower left, scaled with the frame
+    assert np.abs(draft[:, title[0], title[1]] - normal[:, title[0], title[1]]).mean() < 12
+
+
 def test_still_and_preview(tmp_path, music_wav):
     from PIL import Image
 
