@@ -18,8 +18,7 @@ from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.preprocessing import StandardScaler
 
 from deepviz.errors import DeepvizError
-
-EDGE = 0.03  # places stay inside [EDGE, 1 − EDGE]: the motion's logistic curve needs room
+from deepviz.mapping.motion import EDGE  # places stay where the motion's logistic curve has room
 
 
 class StylePlacement(TransformerMixin, BaseEstimator):

@@ -86,12 +86,6 @@ class VideoOptions:
         return dataclasses.replace(self, size=(w, h), quality="draft", preset=None, crf=None,
                                    samples=1, preview=False)  # fmt: skip
 
-    def x264(self) -> tuple[str, int, tuple[str, ...]]:
-        """(preset, crf, extra arguments) for x264: the quality's, with --preset/--crf over it."""
-        q = QUALITIES[self.quality]
-        extra = q.x264 if self.preset is None else ()
-        return self.preset or q.preset, q.crf if self.crf is None else self.crf, extra
-
     def drawn(self) -> VideoOptions:
         """The options the frames are drawn with: the size over the quality's shrink (even), for
         frames of at least SHRINK_FROM lines (a preview, already small, is drawn as it is)."""
@@ -101,11 +95,13 @@ class VideoOptions:
         w, h = (max(16, s // k) // 2 * 2 for s in self.size)
         return dataclasses.replace(self, size=(w, h))
 
-    def vp9(self) -> tuple[str, int]:
-        """(speed as an x264 preset name, crf) that the VP9 settings of a .webm derive from."""
+    def codec_settings(self, suffix: str) -> tuple[str, int, tuple[str, ...]]:
+        """(preset, crf, extra x264 arguments) for an output with this extension: the quality's
+        (a .webm's VP9 derives its speed and crf from its own pair), --preset/--crf over them."""
         q = QUALITIES[self.quality]
-        preset, crf = q.webm or (q.preset, q.crf)
-        return self.preset or preset, crf if self.crf is None else self.crf
+        preset, crf = q.webm if suffix == ".webm" and q.webm else (q.preset, q.crf)
+        extra = q.x264 if self.preset is None and suffix != ".webm" else ()
+        return self.preset or preset, crf if self.crf is None else self.crf, extra
 
     @property
     def width(self) -> int:

@@ -66,7 +66,7 @@ def encode_frames(
 ) -> Path:
     """Stream frames `draw(i, buffer)` (RGBA, bottom-up) into `out` with that section of the
     audio; progress bar. Without `overwrite`, a file that appears at `out` meanwhile is kept."""
-    preset, crf, extra = video.x264() if Path(out).suffix.lower() != ".webm" else (*video.vp9(), ())
+    preset, crf, extra = video.codec_settings(Path(out).suffix.lower())
     nvenc = QUALITIES[video.quality].nvenc if encoder == "nvenc" else None
     drawn = video.drawn()  # a draft's frames come smaller: ffmpeg scales them up
     writer = VideoWriter(
