@@ -3,6 +3,7 @@ output's extension); the result appears only when complete."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import shutil
@@ -147,6 +148,7 @@ def encode_command(
 
 
 QUEUED_FRAMES = 1  # frames waiting for the writer thread: overlap without an unbounded queue
+ABORT_WAIT = 5.0  # seconds an abort waits for the writer thread (ffmpeg is dead: it drains at once)
 BYTES_PER_PIXEL = {"rgb24": 3, "rgba": 4, "rgb0": 4}
 
 
@@ -218,14 +220,31 @@ class VideoWriter:
         if self._broken:
             self._fail()
         interrupts.check()
-        self._queue.put(frame)
+        self._put(frame)
         self.frames += 1
 
-    def _stop(self) -> None:
-        """End the writer thread (waits for the queued frames)."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+    def _put(self, item: bytes | bytearray | memoryview | None) -> None:
+        """Queue `item` for the writer thread. An interruption raised inside the queue's locks
+        could leave them broken (and the writer waiting forever), so signals wait for each try;
+        the tries are short, so Ctrl-C still stops a render whose ffmpeg has stalled."""
+        while True:
+            with interrupts.deferred():
+                try:
+                    self._queue.put(item, timeout=0.1)
+                    return
+                except queue.Full:
+                    pass
+
+    def _stop(self, timeout: float | None = None) -> None:
+        """End the writer thread (waits for the queued frames; at most `timeout` seconds)."""
+        if not self._thread.is_alive():
+            return
+        if timeout is None:
+            self._put(None)
+        else:
+            with contextlib.suppress(queue.Full):
+                self._queue.put(None, timeout=timeout)
+        self._thread.join(timeout)
 
     def _error(self) -> str:
         self._stderr.seek(0)
@@ -263,7 +282,7 @@ class VideoWriter:
                 self.proc.kill()  # a writer blocked on the pipe fails, and the thread drains
                 self.proc.wait()
             self._broken = True
-            self._stop()
+            self._stop(ABORT_WAIT)
             self._discard()
 
     def __enter__(self) -> VideoWriter:

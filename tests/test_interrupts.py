@@ -6,6 +6,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -43,3 +44,21 @@ def test_signals_at_random_moments_leave_no_temporary_file(tmp_path):
         assert proc.wait(timeout=30) == 130, k
         left = [p.name for p in tmp_path.iterdir()]
         assert not left, (k, left)
+
+
+def test_an_abort_never_waits_forever_on_the_writer_thread(tmp_path):
+    """A signal raised inside the frame queue's locks once left the writer thread waiting for a
+    frame that never came, and the abort joined it forever: the abort now waits a bounded time."""
+    import queue
+
+    from deepviz.renderer import encoder
+
+    w = encoder.VideoWriter(tmp_path / "v.mp4", 16, 16, 30, preset="ultrafast")
+    stuck = queue.Queue(maxsize=1)
+    stuck.put(b"")  # full, and nobody takes from it: the stop marker cannot be queued
+    w._queue, live = stuck, w._queue
+    aborting = threading.Thread(target=w.abort, daemon=True)  # a hang fails, not blocks, the test
+    aborting.start()
+    aborting.join(encoder.ABORT_WAIT * 2 + 5)
+    assert not aborting.is_alive() and not list(tmp_path.iterdir())
+    live.put(None)  # let the real writer thread end
