@@ -285,11 +285,16 @@ def fit_files(
     out = check_output_path(output, run.overwrite, "fit")
     planner = Planner(plan, note=note)
     files = audio_files(inputs)
-    genre_of = None
+    genre_of, centre_files = None, audio_files(center_on) if center_on else []
     if place != "none":  # FMA tracks without a genre_top take no part
         genres = track_labels(files, list(map(str, inputs)), fma_metadata)
         genre_of = {f: genre for f, genre in zip(files, genres) if genre}
         files = list(genre_of)
+        check_genres(genre_of.values())  # before any work
+    elif center_on:
+        note(
+            "deepviz: note: --center-on centres a placement; without --place genres it is not used"
+        )
     tracks, kept = [], []
     for path, features in planner.each_features(files, not run.quiet):
         if isinstance(features, DeepvizError):
@@ -301,8 +306,8 @@ def fit_files(
         raise DeepvizError("none of the inputs could be decoded")
     fitted = fit_on_tracks([t.values for t in tracks], planner.mapping, planner.model_id)
     if genre_of is not None:
-        centre = [f for _, f in planner.each_features(audio_files(center_on), not run.quiet)
-                  if not isinstance(f, DeepvizError)] if center_on else []  # fmt: skip
+        centre = [f for _, f in planner.each_features(centre_files, not run.quiet)
+                  if not isinstance(f, DeepvizError)]  # fmt: skip
         fitted.place = fit_placement(
             tracks + centre, [genre_of[p] for p in kept] + [None] * len(centre)
         )
@@ -311,6 +316,18 @@ def fit_files(
     placed = f", placed by {len(set(genre_of.values()))} genres" if genre_of is not None else ""
     say(f"fitted {planner.mapping.method} on {n} segments of {len(tracks)} files{placed} → {out}")
     return fitted
+
+
+def check_genres(genres: Iterable[str]) -> None:
+    """A placement by genre needs 2 genres of 2 tracks each (StylePlacement's own rule, said
+    before any track is analysed)."""
+    from collections import Counter
+
+    counts = Counter(genres)
+    if sum(n >= 2 for n in counts.values()) < 2:
+        found = ", ".join(f"{g} ({n})" for g, n in sorted(counts.items())) or "none"
+        raise DeepvizError(f"--place genres needs at least 2 genres of at least 2 tracks each "
+                           f"(the first folder below each input); found {found}")  # fmt: skip
 
 
 def fit_placement(tracks: Sequence[TrackFeatures], genres: Sequence[str | None]):

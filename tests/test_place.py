@@ -142,4 +142,4 @@ def test_fit_place_genres_from_the_command_line(tmp_path):
     assert result.exit_code == 0, result.output
     one = CliRunner().invoke(main, ["fit", str(lib / "rock"), "-o", str(tmp_path / "x.json"),
                                     "--place", "genres", "--device", "cpu", "-q"])  # fmt: skip
-    assert one.exit_code == 1 and "at least 2 styles" in one.output
+    assert one.exit_code == 1 and "at least 2 genres" in one.output and "rock (2)" in one.output
