@@ -114,7 +114,7 @@ def compare(audio, output, vary, mappings, grid, no_labels, show_params, still, 
 @options_from(
     VideoOptions,
     "video",
-    exclude=("start", "duration", "crf", "preset", "preview", "quality", "encoder"),
+    exclude=("start", "duration", "crf", "preset", "preview", "quality", "encoder", "readback"),
 )
 @options_from(OverlayOptions, "overlay")
 @run_options

@@ -23,7 +23,8 @@ from deepviz.options import cli_fields
 
 MAX_LOOK_BYTES = 256 * 1024
 # Options of one track or one machine, not of a look: never saved (a look may still set them).
-NOT_SAVED = {"start", "duration", "preview", "audio_stream", "device", "title", "artist"}
+NOT_SAVED = {"start", "duration", "preview", "audio_stream", "device", "title", "artist",
+             "readback"}  # fmt: skip
 PATH_KEYS = {"palette": ".json", "background": "", "logo": "", "fit": "", "model": ".dvz"}
 KEYWORDS = {"fit": ("reference", "track", "batch"), "model": ("default",)}
 

@@ -91,8 +91,9 @@ def choose_encoder(name: str, gl_renderer: str) -> str:
     rasterizers) and h264_nvenc works there (datacentre GPUs such as the H100 have no NVENC)."""
     if name == "x264":
         return "x264"
-    software = any(s in gl_renderer.lower() for s in ("llvmpipe", "softpipe", "swrast"))
-    if name == "auto" and software:
+    from deepviz.scenes.readback import is_software
+
+    if name == "auto" and is_software(gl_renderer):
         return "x264"
     why = _nvenc_probe()
     if why is None:
@@ -149,7 +150,7 @@ def encode_command(
 
 QUEUED_FRAMES = 1  # frames waiting for the writer thread: overlap without an unbounded queue
 ABORT_WAIT = 5.0  # seconds an abort waits for the writer thread (ffmpeg is dead: it drains at once)
-BYTES_PER_PIXEL = {"rgb24": 3, "rgba": 4, "rgb0": 4}
+BITS_PER_PIXEL = {"rgb24": 24, "rgba": 32, "rgb0": 32, "nv12": 12}
 
 
 class VideoWriter:
@@ -170,7 +171,7 @@ class VideoWriter:
         scale_to: tuple[int, int] | None = None,
     ):  # fmt: skip
         self.out, self.replace = Path(out), replace
-        self.frame_bytes = width * height * BYTES_PER_PIXEL[pix_fmt]
+        self.frame_bytes = width * height * BITS_PER_PIXEL[pix_fmt] // 8
         self._stderr = tempfile.TemporaryFile()
         self.frames, self._broken = 0, False
         self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_FRAMES)

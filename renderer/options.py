@@ -11,6 +11,7 @@ from deepviz.options import option, parse_size
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
            "veryslow")  # x264's, fastest first  # fmt: skip
 ENCODERS = ("auto", "x264", "nvenc")
+READBACKS = ("auto", "rgba", "nv12")  # scenes.readback's (declared here: no GL import for --help)
 CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 
 
@@ -64,6 +65,12 @@ class VideoOptions:
     encoder: str = option("auto", "--encoder", choices=ENCODERS,
                           help="H.264 encoder: x264 on the CPU, nvenc on an NVIDIA GPU that has "
                           "it; auto takes nvenc when the frames are drawn on such a GPU.")  # fmt: skip
+    readback: str = option("auto", "--readback", choices=READBACKS,
+                           help="Experts: how frames leave GL. nv12: converted for the encoder "
+                           "in a shader and read through two pixel buffer objects (a third of "
+                           "the bytes); rgba: as drawn, converted by ffmpeg. auto: nv12 on a "
+                           "GPU, rgba on a CPU renderer (llvmpipe), where the shader pass costs "
+                           "more than it saves.")  # fmt: skip
     samples: int = option(1, "--samples", low=1, high=16,
                           help="Multisampling for scenes that need it (the built-in scenes "
                           "antialias their own edges).")  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from deepviz.renderer.options import QUALITIES, VideoOptions
 from deepviz.renderer.titles import scene_style
 from deepviz.scenes import create_context, get_scene
 from deepviz.scenes.canvas import Canvas
+from deepviz.scenes.readback import FrameReader, choose_readback
 
 if TYPE_CHECKING:
     from deepviz.mapping.curves import Curves
@@ -52,9 +53,8 @@ def frame_range(curves: Curves, start: float, duration: float | None) -> range:
 
 
 def encode_frames(
-    draw: Callable[[int, bytearray], None],
+    lay: Layout,
     frames: range,
-    fps: float,
     audio_path: str | os.PathLike,
     out: str | os.PathLike,
     video: VideoOptions,
@@ -62,31 +62,37 @@ def encode_frames(
     overwrite: bool = True,
     metadata: dict[str, str] | None = None,
     audio_stream: int = 0,
-    encoder: str = "x264",
 ) -> Path:
-    """Stream frames `draw(i, buffer)` (RGBA, bottom-up) into `out` with that section of the
-    audio; progress bar. Without `overwrite`, a file that appears at `out` meanwhile is kept."""
-    preset, crf, extra = video.codec_settings(Path(out).suffix.lower())
+    """Stream the layout's frames into `out` with that section of the audio; progress bar.
+    Without `overwrite`, a file that appears at `out` meanwhile is kept."""
+    suffix = Path(out).suffix.lower()
+    h264, renderer = suffix in (".mp4", ".mov", ".mkv"), lay.ctx.info["GL_RENDERER"]
+    encoder = choose_encoder(video.encoder, renderer) if h264 else "x264"  # the others: no choice
+    preset, crf, extra = video.codec_settings(suffix)
     nvenc = QUALITIES[video.quality].nvenc if encoder == "nvenc" else None
     drawn = video.drawn()  # a draft's frames come smaller: ffmpeg scales them up
-    writer = VideoWriter(
-        out, drawn.width, drawn.height, fps, audio=audio_path,
-        audio_start=frames.start / fps, audio_duration=len(frames) / fps,
-        crf=crf, preset=preset, replace=overwrite, metadata=metadata,
-        audio_stream=audio_stream, pix_fmt="rgba", flip=True, extra=extra, nvenc=nvenc,
-        scale_to=video.size,
-    )  # fmt: skip
-    # Frames go to ffmpeg on a thread while the next one is drawn; three buffers: one drawn,
-    # one queued, one being written.
-    ring = [bytearray(writer.frame_bytes) for _ in range(QUEUED_FRAMES + 2)]
+    mode = choose_readback(video.readback, renderer, drawn.size, suffix not in (".gif", ".png"))
+    reader = FrameReader(lay.canvas, mode)
+    fps = lay.panels[0].curves.fps
     bar = progress_bar(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
-               disable=quiet)  # fmt: skip
-    with writer, bar:
-        for k, i in enumerate(frames):
-            buffer = ring[k % len(ring)]
-            draw(i, buffer)
-            writer.write(buffer)
-            bar.update(1)
+                       disable=quiet)  # fmt: skip
+    try:
+        writer = VideoWriter(
+            out, drawn.width, drawn.height, fps, audio=audio_path,
+            audio_start=frames.start / fps, audio_duration=len(frames) / fps,
+            crf=crf, preset=preset, replace=overwrite, metadata=metadata,
+            audio_stream=audio_stream, pix_fmt=reader.pix_fmt, flip=reader.flip, extra=extra,
+            nvenc=nvenc, scale_to=video.size,
+        )  # fmt: skip
+        # Frames go to ffmpeg on a thread while the next one is drawn; three buffers: one drawn,
+        # one queued, one being written.
+        ring = [bytearray(reader.frame_bytes) for _ in range(QUEUED_FRAMES + 2)]
+        with writer, bar:
+            for buffer in reader.stream(lay.draw, frames, ring):
+                writer.write(buffer)
+                bar.update(1)
+    finally:
+        reader.release()
     return Path(out)
 
 
@@ -148,11 +154,6 @@ class Layout:
         self.draw(i)
         return self.canvas.read()
 
-    def frame_into(self, i: int, buffer: bytearray) -> None:
-        """Frame i into `buffer` as the encoder takes it: RGBA, rows bottom to top."""
-        self.draw(i)
-        self.canvas.read_into(buffer)
-
     def release(self) -> None:
         for scene in self.scenes:
             scene.release()
@@ -185,10 +186,8 @@ def render_panels(
     with _layout(ctx, panels, drawn, layout) as lay:
         for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
             lay.update(i)
-        h264 = Path(out).suffix.lower() in (".mp4", ".mov", ".mkv")  # the others: no choice
-        encoder = choose_encoder(video.encoder, lay.ctx.info["GL_RENDERER"]) if h264 else "x264"
-        return encode_frames(lay.frame_into, frames, first.fps, audio_path, out, video, quiet,
-                             overwrite, metadata, audio_stream, encoder)  # fmt: skip
+        return encode_frames(lay, frames, audio_path, out, video, quiet, overwrite, metadata,
+                             audio_stream)  # fmt: skip
 
 
 def shrunk(overlay: tuple[np.ndarray, int, int], factor: float) -> tuple[np.ndarray, int, int]:
