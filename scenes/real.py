@@ -34,34 +34,6 @@ HIT_SWELL = 0.18  # a full hit swells the balls by this share
 SWELL_BASE = 0.35  # … of their radius, or of this many units if they are smaller
 
 
-def uv_sphere(segments: int, rings: int) -> tuple[np.ndarray, np.ndarray]:
-    """Unit UV sphere: vertices (n, 3) float32 (each is also its normal), outward CCW triangles."""
-    theta = np.linspace(0.0, math.pi, rings + 1)[:, None]  # from the north pole down
-    phi = np.linspace(0.0, 2.0 * math.pi, segments + 1)[None, :]
-    xyz = np.stack(
-        [
-            np.sin(theta) * np.cos(phi),
-            np.cos(theta) * np.ones_like(phi),
-            np.sin(theta) * np.sin(phi),
-        ],
-        axis=-1,
-    ).reshape(-1, 3)
-    a = (np.arange(rings)[:, None] * (segments + 1) + np.arange(segments)[None, :]).ravel()
-    b, c, d = a + segments + 1, a + 1, a + segments + 2
-    tris = np.stack([a, c, b, c, d, b], axis=-1).reshape(-1, 3)
-    return xyz.astype(np.float32), tris.astype(np.uint32)
-
-
-def enclosing_scale(vertices: np.ndarray, triangles: np.ndarray) -> float:
-    """Scale that makes a mesh inscribed in the unit sphere enclose it (1 / nearest face plane)."""
-    a, b, c = (vertices[triangles[:, k]].astype(np.float64) for k in range(3))
-    normal = np.cross(b - a, c - a)
-    area = np.linalg.norm(normal, axis=1)
-    keep = area > 1e-9
-    dist = np.abs(np.einsum("ij,ij->i", normal[keep], a[keep])) / area[keep]
-    return float(1.0 / dist.min())
-
-
 def grid_directions() -> np.ndarray:
     """The 26 unit directions from the centre of a 3×3×3 grid to its other cells."""
     cells = [c for c in itertools.product((-1, 0, 1), repeat=3) if any(c)]
@@ -142,14 +114,14 @@ class RealScene(Scene):
             "disco.vert.glsl",
             "disco.frag.glsl",
             ("u_sky", "u_time", "u_viewproj", "u_color", "u_eye", "u_radius", "u_pixangle", "u_env")
-            + ("u_key", "u_rim", "u_dist", "u_proxy", "u_flash", "u_level"),
+            + ("u_key", "u_rim", "u_dist", "u_flash", "u_level"),
             ("noise.glsl",),
             _defines,
         ),
         "sky": Shader(
-            "sky.vert.glsl",
+            "fullscreen.vert.glsl",
             "sky.frag.glsl",
-            (*_noise, "u_viewproj", "u_skyradius"),
+            (*_noise, "u_invviewproj", "u_eye", "u_resolution", "u_skyradius"),
             ("noise.glsl",),
             _defines,
         ),  # fmt: skip
@@ -196,18 +168,17 @@ class RealScene(Scene):
 
     def _geometry(self, phases: np.ndarray) -> None:
         ctx, progs = self.ctx, self.programs
-        ball, ball_idx = uv_sphere(12, 6)  # a coarse proxy: the fragment shader ray-casts the ball
-        dome, dome_idx = uv_sphere(32, 16)
-        self.proxy_scale = enclosing_scale(ball, ball_idx)
+        ball = np.array([(-1, -1), (1, -1), (-1, 1), (1, 1)], np.float32)
+        ball_idx = np.array([0, 1, 2, 2, 1, 3], np.uint32)
         self.instances = np.hstack([grid_directions(), phases[:, None]]).astype(np.float32)
-        self.buffers = [
-            ctx.buffer(x.tobytes()) for x in (ball, ball_idx, self.instances, dome, dome_idx)
-        ]
-        vb, ib, inst, dvb, dib = self.buffers
+        self.buffers = [ctx.buffer(x.tobytes()) for x in (ball, ball_idx, self.instances)]
+        vb, ib, inst = self.buffers
         self.balls = ctx.vertex_array(
-            progs["disco"].prog, [(vb, "3f", "in_pos"), (inst, "3f 1f/i", "in_dir", "in_phase")], ib
+            progs["disco"].prog,
+            [(vb, "2f", "in_corner"), (inst, "3f 1f/i", "in_dir", "in_phase")],
+            ib,
         )
-        self.dome = ctx.vertex_array(progs["sky"].prog, [(dvb, "3f", "in_pos")], dib)
+        self.sky_vao = ctx.vertex_array(progs["sky"].prog, [])
         self.env_vao = ctx.vertex_array(progs["env"].prog, [])
         self.backdrop_vao = ctx.vertex_array(progs["backdrop"].prog, [])
 
@@ -251,7 +222,10 @@ class RealScene(Scene):
         shared = {"u_sky": sky, "u_time": float(self.time)}
         smoke = {**shared, "u_seed": self.seed_offset, "u_noise": 0}
         self.uniforms("env", **smoke, u_resolution=tuple(float(x) for x in self.env_size))
-        self.uniforms("sky", **smoke, u_viewproj=viewproj.tobytes(), u_skyradius=SKY_RADIUS)
+        inverse = np.linalg.inv(viewproj.T.astype(np.float64)).T.astype(np.float32)
+        self.uniforms("sky", **smoke, u_invviewproj=inverse.tobytes(), u_skyradius=SKY_RADIUS,
+                      u_eye=tuple(float(v) for v in eye),
+                      u_resolution=(float(self.layer.width), float(self.layer.height)))  # fmt: skip
         self.uniforms(
             "disco",
             **shared,
@@ -262,7 +236,6 @@ class RealScene(Scene):
             u_rim=unit(0.6 * right + 0.35 * up - 0.7 * back),
             u_radius=self.radius(),
             u_dist=self.param("sphDist"),
-            u_proxy=self.proxy_scale,
             u_flash=self.pulse,
             u_level=self.level,
             u_pixangle=2.0 * math.tan(fovy / 2.0) / self.height,
@@ -281,7 +254,7 @@ class RealScene(Scene):
         self.env_fbo.use()
         self.env_vao.render(moderngl.TRIANGLES, vertices=3)
         self.layer_fbo.use()
-        self.dome.render(moderngl.TRIANGLES)
+        self.sky_vao.render(moderngl.TRIANGLES, vertices=3)
         target.use()
         target.viewport = viewport
         self.uniforms("backdrop", u_origin=(float(viewport[0]), float(viewport[1])))
@@ -298,14 +271,14 @@ class RealScene(Scene):
         order = np.argsort(-np.linalg.norm(centers - eye, axis=1), kind="stable")
         self.buffers[2].write(self.instances[order].tobytes())
         self.env_tex.use(1)
-        ctx.enable(moderngl.CULL_FACE | moderngl.BLEND)
+        ctx.enable(moderngl.BLEND)
         ctx.blend_func = moderngl.ONE, moderngl.ONE_MINUS_SRC_ALPHA
         self.balls.render(moderngl.TRIANGLES, instances=26)
-        ctx.disable(moderngl.CULL_FACE | moderngl.BLEND)
+        ctx.disable(moderngl.BLEND)
 
     def release(self) -> None:
         for obj in (
-            self.balls, self.dome, self.env_vao, self.backdrop_vao,
+            self.balls, self.sky_vao, self.env_vao, self.backdrop_vao,
             self.env_fbo, self.layer_fbo, self.noise, self.env_tex, self.layer, *self.buffers,
         ):  # fmt: skip
             obj.release()
