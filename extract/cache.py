@@ -19,8 +19,9 @@ from deepviz.errors import DeepvizError
 from deepviz.extract.features import Segmentation, TrackFeatures
 from deepviz.fileio import atomic_path
 
-# bump when the analysis changes what a track's features are (v2: per-block top_db; v3: style)
-FORMAT = "v3"
+# bump when the analysis changes what a track's features are (v2: per-block top_db; v3: style;
+# v4: the onsets' hits)
+FORMAT = "v4"
 
 
 def cache_root() -> Path:
@@ -58,7 +59,7 @@ class FeatureCache:
         except (OSError, ValueError, KeyError):
             return None
         ok = values.ndim == 2 and len(values) == len(starts) == len(anchors) and len(values) > 0
-        ok = ok and env.ndim == 2 and len(env) == 2 and np.isfinite(env).all()
+        ok = ok and env.ndim == 2 and len(env) == 3 and np.isfinite(env).all()
         ok = ok and style.ndim == 1 and np.isfinite(style).all()
         if not ok or not np.isfinite(values).all() or not np.isfinite(duration):
             return None

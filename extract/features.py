@@ -94,7 +94,7 @@ class TrackFeatures:
     segmentation: Segmentation
     duration: float
     model_id: str
-    envelopes: np.ndarray | None = None  # (2, n) at 100 Hz: onset strength, loudness dBFS
+    envelopes: np.ndarray | None = None  # (3, n) at 100 Hz: onset strength, loudness dBFS, hits
     style: np.ndarray | None = None  # (s,) the track's style statistics (extract/style.py)
 
     @property

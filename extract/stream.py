@@ -108,8 +108,10 @@ class TrackAnalysis:
 
     @property
     def envelopes(self) -> np.ndarray:
-        """(2, n) float32 at 100 Hz: onset strength, then loudness in dBFS."""
+        """(3, n) float32 at 100 Hz: onset strength, loudness in dBFS, the onsets' hits."""
+        from deepviz.extract.envelopes import onset_hits
+
         onset = np.concatenate(self._onset) if self._onset else np.zeros(1, np.float32)
         level = np.concatenate(self._level) if self._level else np.full(1, -100.0, np.float32)
         onset = np.concatenate([np.zeros(ONSET_DELAY, np.float32), onset])[: len(level)]
-        return np.stack([onset, level])
+        return np.stack([onset, level, onset_hits(onset)])

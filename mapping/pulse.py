@@ -12,7 +12,6 @@ import numpy as np
 ENVELOPE_RATE = 100.0  # values per second (extract.envelopes)
 DECAY = 0.14  # seconds for a hit to fall to 1/e
 QUIET_DB, LOUD_DB = -50.0, -8.0
-ONSET_FLOOR = 1.0  # onset strength below which nothing counts as a hit (silence, hiss)
 
 
 def _frame_windows(n_frames: int, fps: float, n_env: int) -> np.ndarray:
@@ -21,23 +20,10 @@ def _frame_windows(n_frames: int, fps: float, n_env: int) -> np.ndarray:
     return np.clip(edges, 0, n_env)
 
 
-def hits(onset: np.ndarray) -> np.ndarray:
-    """Strength in [0, 1] of each local onset peak (0 elsewhere), relative to the track's loud hits."""
-    import librosa
-
-    if len(onset) < 3 or onset.max() < ONSET_FLOOR:
-        return np.zeros_like(onset, dtype=np.float64)
-    peaks = librosa.util.peak_pick(onset, pre_max=3, post_max=3, pre_avg=10, post_avg=10,
-                                   delta=float(0.1 * onset.max()), wait=5)  # fmt: skip
-    scale = max(np.percentile(onset[peaks], 90) if len(peaks) else onset.max(), ONSET_FLOOR)
-    out = np.zeros(len(onset))
-    out[peaks] = np.clip(onset[peaks] / scale, 0.0, 1.0)
-    return out
-
-
-def kick(onset: np.ndarray) -> np.ndarray:
-    """Hits with an instant attack and an exponential decay, at the envelope rate."""
-    impulses = hits(np.asarray(onset, dtype=np.float64))
+def kick(impulses: np.ndarray) -> np.ndarray:
+    """Hits (extract.envelopes.onset_hits) with an instant attack and an exponential decay, at
+    the envelope rate."""
+    impulses = np.asarray(impulses, dtype=np.float64)
     keep = np.exp(-1.0 / (DECAY * ENVELOPE_RATE))
     out = np.empty_like(impulses)
     level = 0.0
@@ -61,8 +47,8 @@ def frame_extras(envelopes: np.ndarray | None, n_frames: int, fps: float, streng
     """{"pulse", "level"} per frame (float32), scaled by `strength`; neutral without envelopes."""
     if envelopes is None or strength <= 0 or envelopes.shape[1] == 0:
         return {"pulse": np.zeros(n_frames, np.float32), "level": np.ones(n_frames, np.float32)}
-    onset, db = envelopes
-    pulse = strength * per_frame(kick(onset), n_frames, fps)
+    _, db, impulses = envelopes
+    pulse = strength * per_frame(kick(impulses), n_frames, fps)
     loud = np.clip((per_frame(db, n_frames, fps, np.mean) - QUIET_DB) / (LOUD_DB - QUIET_DB), 0, 1)
     level = 1.0 - min(strength, 1.0) * (1.0 - loud)
     return {"pulse": pulse.astype(np.float32), "level": level.astype(np.float32)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
@@ -46,8 +47,11 @@ def test_a_cached_track_renders_without_loading_the_network(tmp_path, music_wav)
             "print('torch' in sys.modules)")  # fmt: skip
     common = [str(music_wav), "--size", "64x48", "--fps", "6", "-q", "-y"]
 
+    env = {**os.environ, "DEEPVIZ_CACHE": str(tmp_path / "cache")}  # empty, whatever ran before
+
     def run(*args):
-        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                             env=env)  # fmt: skip
         assert out.returncode == 0, out.stderr
         return out.stdout.strip().splitlines()[-1] == "True"
 
