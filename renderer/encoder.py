@@ -71,7 +71,8 @@ def video_codec_args(suffix: str, crf: int, preset: str, extra: Sequence[str] = 
         return ["-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-b:v", "0", "-crf",
                 str(min(63, crf + 13)), "-row-mt", "1", "-cpu-used", str(X264_SPEED[preset])]  # fmt: skip
     if nvenc is not None:
-        return ["-c:v", "h264_nvenc", "-pix_fmt", "yuv420p", *nvenc, "-b:v", "0"]
+        # NV12 is NVENC's own input: the GPU readback's frames go in without a conversion
+        return ["-c:v", "h264_nvenc", "-pix_fmt", "nv12", *nvenc, "-b:v", "0"]
     return ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", preset, "-crf", str(crf), *extra]
 
 

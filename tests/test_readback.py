@@ -64,3 +64,16 @@ def test_readback_choice_and_its_refusals(tmp_path, music_wav):
                      expect=1)  # fmt: skip
     assert "--readback nv12 is for videos" in result.output and "Traceback" not in result.output
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_nv12_frames_go_to_the_encoder_as_they_are():
+    from pathlib import Path
+
+    from deepviz.renderer.encoder import encode_command
+
+    cmd = encode_command(Path("x.mp4"), 64, 48, 30.0, None, 0.0, None, 20, "ultrafast",
+                         pix_fmt="nv12", nvenc=("-preset", "p4"))  # fmt: skip
+    source, codec = cmd[: cmd.index("pipe:0")], cmd[cmd.index("pipe:0") :]
+    assert source[source.index("-pix_fmt") + 1] == "nv12" and "-vf" not in cmd  # top down, no flip
+    assert codec[codec.index("-c:v") + 1] == "h264_nvenc"
+    assert codec[codec.index("-pix_fmt") + 1] == "nv12"  # NVENC's own input: no conversion
