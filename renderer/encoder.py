@@ -92,7 +92,7 @@ def choose_encoder(name: str, gl_renderer: str) -> str:
     rasterizers) and h264_nvenc works there (datacentre GPUs such as the H100 have no NVENC)."""
     if name == "x264":
         return "x264"
-    from deepviz.scenes.readback import is_software
+    from deepviz.scenes.gl import is_software
 
     if name == "auto" and is_software(gl_renderer):
         return "x264"

@@ -12,15 +12,10 @@ import moderngl
 from deepviz.errors import DeepvizError
 from deepviz.scenes.base import Shader
 from deepviz.scenes.canvas import Canvas
+from deepviz.scenes.gl import is_software
 from deepviz.scenes.shaders import ShaderProgram
 
 NV12 = Shader("fullscreen.vert.glsl", "nv12.frag.glsl", ("u_frame", "u_size"))
-SOFTWARE = ("llvmpipe", "softpipe", "swrast", "lavapipe")
-
-
-def is_software(gl_renderer: str) -> bool:
-    """Whether GL_RENDERER names one of Mesa's CPU rasterizers rather than a GPU."""
-    return any(s in gl_renderer.lower() for s in SOFTWARE)
 
 
 def choose_readback(name: str, gl_renderer: str, size: tuple[int, int], video: bool) -> str:

@@ -77,3 +77,18 @@ def test_nv12_frames_go_to_the_encoder_as_they_are():
     assert source[source.index("-pix_fmt") + 1] == "nv12" and "-vf" not in cmd  # top down, no flip
     assert codec[codec.index("-c:v") + 1] == "h264_nvenc"
     assert codec[codec.index("-pix_fmt") + 1] == "nv12"  # NVENC's own input: no conversion
+
+
+def test_the_context_is_on_a_gpu_when_egl_lists_one(tmp_path, music_wav, monkeypatch):
+    from deepviz.scenes.gl import create_context, is_software
+
+    ctx = create_context()  # here EGL lists llvmpipe alone: it is looked past, then taken
+    try:
+        assert is_software(ctx.info["GL_RENDERER"]) and not is_software("NVIDIA H200/PCIe/SSE2")
+    finally:
+        ctx.release()
+    monkeypatch.setenv("GLCONTEXT_DEVICE_INDEX", "7")  # a device of the user's choice, absent
+    out = tmp_path / "a.mp4"
+    result = _render(music_wav, "-o", out, "--size", f"{W}x{H}", *COMMON, expect=1)
+    assert result.output.count("\n") == 1 and "no headless OpenGL available" in result.output
+    assert "device index 7" in result.output and not list(tmp_path.iterdir())
