@@ -22,7 +22,7 @@ from deepviz.renderer.options import QUALITIES, VideoOptions
 from deepviz.renderer.titles import scene_style
 from deepviz.scenes import create_context, get_scene
 from deepviz.scenes.canvas import Canvas
-from deepviz.scenes.readback import FrameReader, choose_readback
+from deepviz.scenes.readback import choose_readback, open_reader
 
 if TYPE_CHECKING:
     from deepviz.mapping.curves import Curves
@@ -72,7 +72,7 @@ def encode_frames(
     nvenc = QUALITIES[video.quality].nvenc if encoder == "nvenc" else None
     drawn = video.drawn()  # a draft's frames come smaller: ffmpeg scales them up
     mode = choose_readback(video.readback, renderer, drawn.size, suffix not in (".gif", ".png"))
-    reader = FrameReader(lay.canvas, mode)
+    reader = open_reader(lay.canvas, mode, fallback=video.readback == "auto")
     fps = lay.panels[0].curves.fps
     bar = progress_bar(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
                        disable=quiet)  # fmt: skip

@@ -29,6 +29,18 @@ def choose_readback(name: str, gl_renderer: str, size: tuple[int, int], video: b
     return "nv12"
 
 
+def open_reader(canvas: Canvas, mode: str, fallback: bool) -> FrameReader:
+    """A reader in `mode`; with `fallback`, RGBA when the NV12 path cannot be set up here (a
+    driver that lacks something it needs), else a one-line error."""
+    try:
+        return FrameReader(canvas, mode)
+    except moderngl.Error as exc:
+        if mode == "rgba" or not fallback:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "a GL error"
+            raise DeepvizError(f"--readback {mode} cannot be set up here ({reason})") from None
+        return FrameReader(canvas, "rgba")
+
+
 class FrameReader:
     """Streams a canvas's frames in `pix_fmt`, `flip`ped (rows bottom up) or not, as ffmpeg reads
     them: `stream(draw, frames, ring)` yields one filled buffer of `ring` per frame."""
@@ -40,14 +52,21 @@ class FrameReader:
         self.frame_bytes = w * h * 3 // 2 if mode == "nv12" else w * h * 4
         self._gl: list = []
         if mode == "nv12":
-            ctx = canvas.ctx
-            self.image = self._own(ctx.texture((w, h), 4))
-            self.image_fbo = self._own(ctx.framebuffer(color_attachments=[self.image]))
-            self.planes = self._own(ctx.framebuffer(
-                color_attachments=[self._own(ctx.texture((w, h * 3 // 2), 1))]))  # fmt: skip
-            self.pbos = [self._own(ctx.buffer(reserve=self.frame_bytes)) for _ in range(2)]
-            self.prog = self._own(ShaderProgram.build(ctx, "nv12", NV12))
-            self.vao = self._own(ctx.vertex_array(self.prog.prog, []))
+            try:
+                self._gpu_path(canvas.ctx, w, h)
+            except BaseException:
+                self.release()
+                raise
+
+    def _gpu_path(self, ctx: moderngl.Context, w: int, h: int) -> None:
+        """The NV12 pass's textures, framebuffers, program and the two PBOs."""
+        self.image = self._own(ctx.texture((w, h), 4))
+        self.image_fbo = self._own(ctx.framebuffer(color_attachments=[self.image]))
+        self.planes = self._own(ctx.framebuffer(
+            color_attachments=[self._own(ctx.texture((w, h * 3 // 2), 1))]))  # fmt: skip
+        self.pbos = [self._own(ctx.buffer(reserve=self.frame_bytes)) for _ in range(2)]
+        self.prog = self._own(ShaderProgram.build(ctx, "nv12", NV12))
+        self.vao = self._own(ctx.vertex_array(self.prog.prog, []))
 
     def _own(self, obj):
         self._gl.append(obj)

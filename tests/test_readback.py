@@ -92,3 +92,22 @@ def test_the_context_is_on_a_gpu_when_egl_lists_one(tmp_path, music_wav, monkeyp
     result = _render(music_wav, "-o", out, "--size", f"{W}x{H}", *COMMON, expect=1)
     assert result.output.count("\n") == 1 and "no headless OpenGL available" in result.output
     assert "device index 7" in result.output and not list(tmp_path.iterdir())
+
+
+def test_a_gpu_path_that_cannot_be_set_up_falls_back_to_rgba_unless_asked_for():
+    from deepviz.scenes import create_context
+    from deepviz.scenes.canvas import Canvas
+    from deepviz.scenes.readback import open_reader
+
+    ctx = create_context()
+    try:
+        tall = ctx.info["GL_MAX_TEXTURE_SIZE"] * 2 // 3 + 2  # its NV12 planes: too tall for GL
+        canvas = Canvas(ctx, 16, tall)
+        reader = open_reader(canvas, "nv12", fallback=True)  # --readback auto
+        assert (reader.mode, reader.pix_fmt, reader.frame_bytes) == ("rgba", "rgba", 16 * tall * 4)
+        reader.release()
+        with pytest.raises(DeepvizError, match="--readback nv12 cannot be set up here"):
+            open_reader(canvas, "nv12", fallback=False)  # asked for: an error, not a surprise
+        canvas.release()
+    finally:
+        ctx.release()
