@@ -6,7 +6,7 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 BASE   := $(VENV)/.stamp-base
 DEV    := $(VENV)/.stamp-dev
 
-.PHONY: demo test test-fast bench lint format default-model default-fit music clean
+.PHONY: demo test test-fast bench lint format default-model default-fit music device-check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ MUSIC_PACKAGES := fretsonfire-songs-muldjord fretsonfire-songs-sectoid drascula-
 music: $(BASE)
 	dpkg -s $(MUSIC_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(MUSIC_PACKAGES))
 	$(PY) -m deepviz.training.devset --out .cache/music
+
+# The GPU path in one short run, on a machine with a GPU (GL device, NV12 readback, NVENC, CUDA
+# features, the same video as the CPU path): not part of CI, which has no GPU.
+device-check: $(DEV)
+	$(PY) tests/device_check.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo.mp4

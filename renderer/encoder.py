@@ -84,7 +84,14 @@ def _nvenc_probe() -> str | None:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return str(exc)
-    return None if proc.returncode == 0 else last_error_line(proc.stderr)
+    if proc.returncode == 0:
+        return None
+    # the encoder's own first word says why (no libcuda, no capable device, …); the rest is
+    # ffmpeg's threads shutting down
+    own = [
+        ln.split("] ", 1)[-1] for ln in proc.stderr.splitlines() if ln.startswith("[h264_nvenc @")
+    ]
+    return own[0].strip() if own else last_error_line(proc.stderr)
 
 
 def choose_encoder(name: str, gl_renderer: str) -> str:
