@@ -19,12 +19,13 @@ NV12 = Shader("fullscreen.vert.glsl", "nv12.frag.glsl", ("u_frame", "u_size"))
 
 
 def choose_readback(name: str, gl_renderer: str, size: tuple[int, int], video: bool) -> str:
-    """rgba or nv12. auto: nv12 for a video (not a GIF or PNGs) drawn on a GPU."""
-    if name == "rgba" or (name == "auto" and (is_software(gl_renderer) or not video)):
+    """rgba or nv12. auto: nv12 for a video (not a GIF or PNGs) of even size drawn on a GPU."""
+    odd = size[0] % 2 or size[1] % 2  # NV12's chroma covers 2×2 pixels
+    if name == "rgba" or (name == "auto" and (is_software(gl_renderer) or not video or odd)):
         return "rgba"
     if not video:
         raise DeepvizError("--readback nv12 is for videos: GIFs and PNGs are made from RGB")
-    if size[0] % 2 or size[1] % 2:
+    if odd:
         raise DeepvizError(f"--readback nv12 needs an even frame size, got {size[0]}x{size[1]}")
     return "nv12"
 

@@ -57,6 +57,7 @@ def test_readback_choice_and_its_refusals(tmp_path, music_wav):
     assert choose_readback("auto", gpu, (1280, 720), video=False) == "rgba"  # GIF, PNGs: RGB
     assert choose_readback("rgba", gpu, (1280, 720), video=True) == "rgba"
     assert choose_readback("nv12", cpu, (1280, 720), video=True) == "nv12"
+    assert choose_readback("auto", gpu, (1279, 720), video=True) == "rgba"
     with pytest.raises(DeepvizError, match="even frame size"):
         choose_readback("nv12", gpu, (1279, 720), video=True)
     out = tmp_path / "a.gif"
