@@ -74,8 +74,6 @@ def encode_frames(
     mode = choose_readback(video.readback, renderer, drawn.size, suffix not in (".gif", ".png"))
     reader = open_reader(lay.canvas, mode, fallback=video.readback == "auto")
     fps = lay.panels[0].curves.fps
-    bar = progress_bar(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
-                       disable=quiet)  # fmt: skip
     try:
         writer = VideoWriter(
             out, drawn.width, drawn.height, fps, audio=audio_path,
@@ -87,6 +85,8 @@ def encode_frames(
         # Frames go to ffmpeg on a thread while the next one is drawn; three buffers: one drawn,
         # one queued, one being written.
         ring = [bytearray(reader.frame_bytes) for _ in range(QUEUED_FRAMES + 2)]
+        bar = progress_bar(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
+                           disable=quiet)  # fmt: skip
         with writer, bar:
             for buffer in reader.stream(lay.draw, frames, ring):
                 writer.write(buffer)
