@@ -121,7 +121,15 @@ class RealScene(Scene):
         "sky": Shader(
             "fullscreen.vert.glsl",
             "sky.frag.glsl",
-            (*_noise, "u_invviewproj", "u_eye", "u_resolution", "u_skyradius"),
+            (
+                *_noise,
+                "u_invviewproj",
+                "u_eye",
+                "u_resolution",
+                "u_skyradius",
+                "u_level",
+                "u_flash",
+            ),
             ("noise.glsl",),
             _defines,
         ),  # fmt: skip
@@ -135,7 +143,7 @@ class RealScene(Scene):
         "backdrop": Shader(
             "fullscreen.vert.glsl",
             "backdrop.frag.glsl",
-            ("u_layer", "u_resolution", "u_origin", "u_sky", "u_level", "u_flash"),
+            ("u_layer", "u_resolution", "u_origin"),
         ),  # fmt: skip
     }
 
@@ -224,7 +232,7 @@ class RealScene(Scene):
         self.uniforms("env", **smoke, u_resolution=tuple(float(x) for x in self.env_size))
         inverse = np.linalg.inv(viewproj.T.astype(np.float64)).T.astype(np.float32)
         self.uniforms("sky", **smoke, u_invviewproj=inverse.tobytes(), u_skyradius=SKY_RADIUS,
-                      u_eye=tuple(float(v) for v in eye),
+                      u_eye=tuple(float(v) for v in eye), u_level=self.level, u_flash=self.pulse,
                       u_resolution=(float(self.layer.width), float(self.layer.height)))  # fmt: skip
         self.uniforms(
             "disco",
@@ -241,8 +249,7 @@ class RealScene(Scene):
             u_pixangle=2.0 * math.tan(fovy / 2.0) / self.height,
             u_env=1,
         )
-        self.uniforms("backdrop", u_sky=sky, u_layer=2, u_level=self.level, u_flash=self.pulse,
-                      u_resolution=(float(self.width), float(self.height)))  # fmt: skip
+        self.uniforms("backdrop", u_layer=2, u_resolution=(float(self.width), float(self.height)))
 
     def draw(self, target: moderngl.Framebuffer, viewport: Viewport) -> None:
         ctx = self.ctx
