@@ -12,3 +12,10 @@ class DeepvizError(Exception):
         self.problem = problem
         self.path = None if path is None else os.fspath(path)
         super().__init__(f"{self.path}: {problem}" if self.path else problem)
+
+
+def first_line(exc: BaseException, default: str | None = None) -> str:
+    """The first line of an exception's message (libraries' reports run to many lines); `default`,
+    else the exception's type name, when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else default or type(exc).__name__

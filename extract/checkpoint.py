@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from deepviz.errors import DeepvizError
+from deepviz.errors import DeepvizError, first_line
 from deepviz.extract import features as F
 from deepviz.extract.identity import (  # noqa: F401 — where callers have always found them
     DEFAULT_NAME,
@@ -298,5 +298,4 @@ def _scaler(config: dict, tensors: dict, path: str) -> InputScaler:
 
 
 def _short(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:120]
+    return first_line(exc)[:120]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-ENVELOPE_RATE = 100.0  # values per second (extract.envelopes)
+from deepviz.extract.envelopes import ENVELOPE_RATE
+
 DECAY = 0.14  # seconds for a hit to fall to 1/e
 QUIET_DB, LOUD_DB = -50.0, -8.0
 

@@ -6,7 +6,7 @@ import os
 
 import moderngl
 
-from deepviz.errors import DeepvizError
+from deepviz.errors import DeepvizError, first_line
 
 
 def _load_triton_first() -> None:
@@ -43,9 +43,8 @@ def create_context() -> moderngl.Context:
     try:
         ctx = _open()
     except Exception as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DeepvizError(
-            f"no headless OpenGL available through EGL ({reason}); install Mesa's EGL "
+            f"no headless OpenGL available through EGL ({first_line(exc)}); install Mesa's EGL "
             "(e.g. Debian: libegl1 libegl-mesa0 libgl1-mesa-dri) or a GPU driver with EGL"
         ) from None
     if "GLCONTEXT_DEVICE_INDEX" in os.environ or not is_software(ctx.info["GL_RENDERER"]):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import moderngl
 
-from deepviz.errors import DeepvizError
+from deepviz.errors import DeepvizError, first_line
 from deepviz.scenes.base import Shader
 from deepviz.scenes.canvas import Canvas
 from deepviz.scenes.gl import is_software
@@ -37,7 +37,7 @@ def open_reader(canvas: Canvas, mode: str, fallback: bool) -> FrameReader:
         return FrameReader(canvas, mode)
     except moderngl.Error as exc:
         if mode == "rgba" or not fallback:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "a GL error"
+            reason = first_line(exc, "a GL error")
             raise DeepvizError(f"--readback {mode} cannot be set up here ({reason})") from None
         return FrameReader(canvas, "rgba")
 
