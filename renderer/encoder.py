@@ -4,6 +4,7 @@ output's extension); the result appears only when complete."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import queue
 import shutil
@@ -76,6 +77,7 @@ def video_codec_args(suffix: str, crf: int, preset: str, extra: Sequence[str] = 
     return ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", preset, "-crf", str(crf), *extra]
 
 
+@functools.cache  # once per process: a batch renders many files, and CUDA starts slowly
 def _nvenc_probe() -> str | None:
     """None when this ffmpeg can encode with h264_nvenc here, else why not."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
