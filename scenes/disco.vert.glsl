@@ -1,13 +1,13 @@
-// 26 disco balls, instanced: a square facing the eye around each ball, just large enough to hold
-// its silhouette; disco.frag.glsl ray-casts the exact sphere inside it. Two triangles a ball:
-// on llvmpipe each triangle's set-up costs more than the pixels a closer-fitting mesh would save.
+// 26 disco balls, instanced: an octagon facing the eye around each ball, just large enough to hold
+// its silhouette; disco.frag.glsl ray-casts the exact sphere inside it. Six triangles a ball: on
+// llvmpipe a finer mesh (a 144-triangle sphere) costs more in set-up than the pixels it saves.
 uniform mat4 u_viewproj;
 uniform vec3 u_eye;
 uniform float u_radius;
 uniform float u_dist;
 uniform float u_time;
 uniform float u_pixangle;    // size of one pixel at distance 1 (world units)
-in vec2 in_corner;           // corner of the square, in {-1, 1}²
+in vec2 in_corner;           // corner of the octagon around the unit circle
 in vec3 in_dir;              // per instance: unit direction of the ball
 in float in_phase;           // per instance: random in [0, 1)
 out vec3 v_world;
