@@ -43,7 +43,8 @@ class PlanOptions:
     layer: str | None = option(None, "--layer", kind=str,
                                help="Feature layer of a classifier (e.g. L15).")  # fmt: skip
     device: str = option("auto", "--device", choices=("auto", "cpu", "cuda"),
-                         help="Where the network runs.")  # fmt: skip
+                         help="Where the network runs (auto: a small network such as the default "
+                         "one on the CPU, a large one on CUDA when torch sees a GPU).")  # fmt: skip
     method: str | None = option(None, "--mapping", choices=METHODS, show_default=False,
                                 help="I deterministic, II random, III pca, IV kmeans, V kmeans-pca, "
                                 "fitted on the track [default: the model's reference fit (the "

@@ -18,10 +18,21 @@ from deepviz.extract.features import SAMPLE_RATE, TrackFeatures
 from deepviz.extract.stream import TrackAnalysis
 from deepviz.extract.style import StyleStatistics
 
+# Below this many parameters a network stays on the CPU under `auto`: the default one (0.54 M)
+# runs at 0.4 ms a patch on 2 cores (1.5 s for an hour of audio), less than CUDA takes to start.
+SMALL_NETWORK = 5_000_000
 
-def resolve_device(name: str = "auto") -> torch.device:
-    """auto → cuda when available, else cpu."""
+
+def is_small(model: torch.nn.Module) -> bool:
+    """Fewer than SMALL_NETWORK parameters: quicker on the CPU than CUDA is to start."""
+    return sum(p.numel() for p in model.parameters()) < SMALL_NETWORK
+
+
+def resolve_device(name: str = "auto", model: torch.nn.Module | None = None) -> torch.device:
+    """auto → cuda when available, else cpu; with `model`, a small network stays on the cpu."""
     if name == "auto":
+        if model is not None and is_small(model):
+            return torch.device("cpu")
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name == "cuda" and not torch.cuda.is_available():
         raise DeepvizError("--device cuda was asked for, but torch sees no CUDA GPU")
@@ -41,10 +52,11 @@ class FeatureExtractor:
         self.checkpoint = (
             model if isinstance(model, Checkpoint) else load_checkpoint(resolve_checkpoint(model))
         )
-        self.device = resolve_device(device)
         self.layer = self.checkpoint.check_layer(layer)
         self.batch_size = batch_size
-        self.model = self.checkpoint.build_model().to(self.device).eval()
+        model = self.checkpoint.build_model()
+        self.device = resolve_device(device, model)
+        self.model = model.to(self.device).eval()
 
     @property
     def model_id(self) -> str:

@@ -52,14 +52,20 @@ def gl_report() -> tuple[str, str, str, str | None]:
 def cuda_report(audio: Path) -> str:
     import torch
 
-    from deepviz.extract.extractor import FeatureExtractor
+    from deepviz.extract.extractor import FeatureExtractor, resolve_device
+    from deepviz.extract.models import get_model
 
     if not torch.cuda.is_available():
         return "torch sees no CUDA GPU"
+    small = FeatureExtractor(device="auto").device.type  # the default network: cpu
+    large = resolve_device("auto", get_model("ae")).type  # 40 M parameters: cuda
     a = FeatureExtractor(device="cpu").extract(audio)
     b = FeatureExtractor(device="cuda").extract(audio)
     diff = float(np.abs(a.values - b.values).max())
-    return f"{torch.cuda.get_device_name(0)}: features max |cuda - cpu| = {diff:.2e}"
+    return (
+        f"{torch.cuda.get_device_name(0)}: features max |cuda - cpu| = {diff:.2e}; auto "
+        f"puts the default network on {small}, a 40 M-parameter one on {large}"
+    )
 
 
 def main() -> int:

@@ -25,3 +25,18 @@ def test_default_features_move_with_the_music_and_differ_between_styles():
     # and the two styles land in different places
     gap = np.linalg.norm(rock.mean(axis=0) - ambient.mean(axis=0))
     assert gap > 3 * max(rock.std(axis=0).mean(), 1e-3) or gap > 0.1
+
+
+def test_auto_keeps_the_small_default_network_on_the_cpu_and_a_large_one_where_cuda_is():
+    import torch
+
+    from deepviz.extract.extractor import is_small, resolve_device
+    from deepviz.extract.models import get_model
+
+    # the default network: on the CPU under auto even with a GPU there (CUDA's start-up costs
+    # more than the whole run); a 40 M-parameter one goes to CUDA when torch sees it
+    assert FeatureExtractor("default", device="auto").device.type == "cpu"
+    large = get_model("ae")
+    assert not is_small(large)
+    assert resolve_device("auto", large).type == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert resolve_device("cpu", large).type == "cpu"
