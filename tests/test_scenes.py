@@ -190,6 +190,32 @@ def test_bar_peaks_hold_then_fall(ctx):
         scene.release()
 
 
+@pytest.mark.parametrize("values", [np.zeros(10), np.full(10, 0.4), np.linspace(0.0, 1.0, 10)])
+def test_bar_backdrop_drawn_outside_the_reach_only_leaves_the_frame_as_drawn_whole(ctx, values):
+    import moderngl
+
+    scene = BarScene(ctx, W, H)
+    try:
+        scene.update(values.astype(np.float32), DT)
+        x, y, w, h = scene.reach()
+        rects = scene.outside_reach()  # with the reach, they tile the panel exactly
+        assert w * h + sum(r[2] * r[3] for r in rects) == W * H
+        cover = np.zeros((H, W), int)
+        for rx, ry, rw, rh in [*rects, (x, y, w, h)]:
+            cover[ry : ry + rh, rx : rx + rw] += 1
+        assert (cover == 1).all()
+        fast = scene.frame()
+        # over it, the backdrop whole and then the bars over their reach, as before: the same
+        scene.ctx.scissor = None
+        scene.backdrop_vao.render(moderngl.TRIANGLES, vertices=3)
+        scene.ctx.scissor = (x, y, w, h)
+        scene.vao.render(moderngl.TRIANGLES, vertices=3)
+        scene.ctx.scissor = None
+        assert scene._canvas.read() == fast
+    finally:
+        scene.release()
+
+
 def test_portrait_and_square_frames(ctx):
     for size in [(90, 160), (96, 96)]:
         for cls in (BarScene, RealScene):
