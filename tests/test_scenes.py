@@ -191,16 +191,20 @@ def test_bar_peaks_hold_then_fall(ctx):
 
 
 @pytest.mark.parametrize("values", [np.zeros(10), np.full(10, 0.4), np.linspace(0.0, 1.0, 10)])
-def test_bar_backdrop_drawn_outside_the_reach_only_leaves_the_frame_as_drawn_whole(ctx, values):
+@pytest.mark.parametrize("size", [(W, H), (320, 90)])  # wide: backdrop beside the bars too
+def test_bar_backdrop_drawn_outside_the_reach_only_leaves_the_frame_as_drawn_whole(
+    ctx, values, size
+):  # fmt: skip
     import moderngl
 
-    scene = BarScene(ctx, W, H)
+    scene = BarScene(ctx, *size)
     try:
         scene.update(values.astype(np.float32), DT)
         x, y, w, h = scene.reach()
         rects = scene.outside_reach()  # with the reach, they tile the panel exactly
-        assert w * h + sum(r[2] * r[3] for r in rects) == W * H
-        cover = np.zeros((H, W), int)
+        assert w * h + sum(r[2] * r[3] for r in rects) == size[0] * size[1]
+        assert len(rects) >= (2 if size[0] > W else 0)
+        cover = np.zeros(size[::-1], int)
         for rx, ry, rw, rh in [*rects, (x, y, w, h)]:
             cover[ry : ry + rh, rx : rx + rw] += 1
         assert (cover == 1).all()
