@@ -130,8 +130,11 @@ class Planner:
     """The feature network loaded once, and the plan's mapping: audio paths → `Curves`."""
 
     def __init__(
-        self, plan: PlanOptions, say: Say = silent, note: Say = silent, extractor=None
+        self, plan: PlanOptions, say: Say = silent, note: Say = silent, extractor=None,
+        prefetch: str | os.PathLike | None = None,
     ):  # fmt: skip
+        """With `prefetch`, that track's features (unless cached) are extracted in a second
+        process from now on, while the fit loads and the caller sets up the rest."""
         from deepviz.extract.cache import FeatureCache
         from deepviz.extract.identity import model_identity
         from deepviz.scenes.registry import get_scene
@@ -146,7 +149,6 @@ class Planner:
 
             cls = self.scene_cls
             resolve_order(cls.param_names(), cls.priority, "deterministic", plan.param_order)
-        self.fitted, self.motion = reference_fit(plan, note)
         # The network is loaded when a track is not in the feature cache; until then the
         # checkpoint's header names it (no torch: a cached render starts 1.2 s sooner).
         self.identity = None if extractor else model_identity(plan.model, plan.layer)
@@ -154,6 +156,10 @@ class Planner:
         if self.identity is None:
             self._extractor = self.extractor  # a bad model: an error now, before any work
         self.cache = FeatureCache()
+        self._background: dict[str, tuple] = {}  # path → (NetworkProcess, length, entry)
+        if prefetch is not None:
+            self.prefetch(prefetch)
+        self.fitted, self.motion = reference_fit(plan, note)
 
     @property
     def extractor(self):
@@ -173,10 +179,9 @@ class Planner:
     def cache_key(self) -> str | None:
         return self._extractor.cache_key if self._extractor else self.identity.cache_key
 
-    def features(self, path: str | os.PathLike) -> TrackFeatures:
-        """The track's features: from the cache, else decoded, run through the network, cached."""
-        import numpy as np
-
+    def _track(self, path: str | os.PathLike):
+        """(the track's length in seconds or None, its cache entry or None), once the file is
+        checked: there, a readable audio file of a length deepviz takes."""
         from deepviz.extract.audio import check_input_file
         from deepviz.extract.decode import check_length, probe
 
@@ -189,16 +194,50 @@ class Planner:
             self.note(f"deepviz: note: {path} has {streams} audio streams; using stream {stream} "
                       "(--audio-stream N picks another)")  # fmt: skip
         key = self.cache_key and (self.cache_key + (f"-a{stream}" if stream else ""))
-        entry = self.cache.entry(path, key) if key else None
-        if entry is not None and (hit := self.cache.load(entry, self.model_id)) is not None:
+        return info.duration, self.cache.entry(path, key) if key else None
+
+    def prefetch(self, path: str | os.PathLike) -> None:
+        """Start extracting the track in a second process, unless it is cached or the network
+        is loaded here already (`features` then takes the result)."""
+        from deepviz.extract.background import NetworkProcess
+
+        duration, entry = self._track(path)
+        if self._extractor is None and entry is not None and not entry.is_file():
+            network = NetworkProcess(self.plan.model, self.plan.device, self.plan.layer)
+            self._background[os.fspath(path)] = (network, duration, entry)
+
+    def features(self, path: str | os.PathLike) -> TrackFeatures:
+        """The track's features: from the cache, else decoded, run through the network, cached."""
+        import numpy as np
+
+        background, duration, entry = self._background.pop(os.fspath(path), None) or (
+            None, *self._track(path))  # fmt: skip
+        if (
+            background is None
+            and entry is not None
+            and (hit := self.cache.load(entry, self.model_id))
+        ):
             return hit
-        ex = self.extractor
-        minutes, seconds = divmod(info.duration or 0.0, 60)
-        length = f"{int(minutes)}:{seconds:04.1f}, " if info.duration else ""
-        self.say(f"{path}: {length}extracting features with {ex.model_id} on {ex.device.type} …")
-        features = ex.extract(path, stream)
+        minutes, seconds = divmod(duration or 0.0, 60)
+        length = f"{int(minutes)}:{seconds:04.1f}, " if duration else ""
+        if background is not None:
+            model_id = self.model_id
+            try:
+                features = background.extract(
+                    path,
+                    self.plan.audio_stream,
+                    lambda device, name: self.say(
+                        f"{path}: {length}extracting features with {name} on {device} …"
+                    ),
+                )
+            finally:
+                background.close()
+        else:
+            ex, model_id = self.extractor, self.extractor.model_id
+            self.say(f"{path}: {length}extracting features with {model_id} on {ex.device.type} …")
+            features = ex.extract(path, self.plan.audio_stream)
         if not np.isfinite(features.values).all():
-            raise DeepvizError(f"the network {ex.model_id} gave NaN or infinite features", path)
+            raise DeepvizError(f"the network {model_id} gave NaN or infinite features", path)
         if entry is not None:
             self.cache.save(entry, features)
         return features
@@ -243,6 +282,8 @@ class Planner:
         )  # fmt: skip
 
     def curves(self, path: str | os.PathLike) -> Curves:
+        import deepviz.mapping.curves  # noqa: F401 - its imports, while a prefetch runs
+
         return self.curves_of(self.features(path))
 
     def provenance(self, video: VideoOptions | None = None) -> dict[str, str]:
@@ -399,7 +440,7 @@ def render_tracks(
     src, out = single_job(inputs[0], output, run.overwrite, video.start)
     overlays = overlays_for(overlay, src, video.width, video.height)  # a bad logo: before work
     gl = create_context()  # before the slow part: no EGL is an error at once
-    planner = Planner(plan, say, note)
+    planner = Planner(plan, say, note, prefetch=src)
     curves = planner.curves(src)
     render_panels([Panel(curves, plan.scene, plan.seed)], src, out, video, run.quiet, gl,
                   overwrite=run.overwrite, metadata=planner.provenance(video),
@@ -517,7 +558,7 @@ def still_frame(
         raise DeepvizError("a still is a .png", out)
     overlays = overlays_for(overlay, audio, video.width, video.height)
     gl = create_context()
-    planner = Planner(plan, say, note)
+    planner = Planner(plan, say, note, prefetch=audio)
     image = render_still([Panel(planner.curves(audio), plan.scene, plan.seed)], at, video, gl,
                          overlays=overlays)  # fmt: skip
     with atomic_path(out, run.overwrite) as tmp:
@@ -546,7 +587,7 @@ def export_params(
     if output and output != "-":
         curve_format(output, fmt)
         check_output_path(output, run.overwrite, "curve file")
-    planner = Planner(plan, say, note)
+    planner = Planner(plan, say, note, prefetch=audio)
     curves = planner.curves(audio)
     try:
         frames = frame_range(curves, start, duration)

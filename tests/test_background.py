@@ -1,0 +1,116 @@
+"""An uncached track's network in its own process (render, still, params): the same features as
+extracted here, torch never imported here, and no process left behind by an error or a signal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import sigint_as_ctrl_c
+
+from deepviz.errors import DeepvizError
+from deepviz.extract.audio import write_audio
+from deepviz.extract.background import NetworkProcess
+from deepviz.extract.extractor import FeatureExtractor
+from deepviz.extract.synth import synth_track
+
+BESIDE = """
+import sys, numpy as np
+from deepviz.pipeline import Planner, PlanOptions
+planner = Planner(PlanOptions(device="cpu"), prefetch=sys.argv[1])
+f = planner.features(sys.argv[1])
+np.savez(sys.argv[2], values=f.values, env=f.envelopes, style=f.style, starts=f.segmentation.starts)
+print("torch" in sys.modules)
+"""
+
+
+def test_features_from_the_network_process_equal_those_extracted_here(tmp_path, music_wav):
+    env = {**os.environ, "DEEPVIZ_CACHE": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", BESIDE, str(music_wav), str(tmp_path / "f.npz")],
+                         capture_output=True, text=True, env=env)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"  # the network ran, torch loaded, in the other process
+    here = FeatureExtractor("default", device="cpu").extract(music_wav)
+    with np.load(tmp_path / "f.npz") as there:
+        np.testing.assert_array_equal(there["values"], here.values)
+        np.testing.assert_array_equal(there["env"], here.envelopes)
+        np.testing.assert_array_equal(there["style"], here.style)
+        np.testing.assert_array_equal(there["starts"], here.segmentation.starts)
+    assert list((tmp_path / "cache").rglob("*.npz"))  # and cached, as ever
+
+
+def test_a_network_process_that_dies_is_a_one_line_error(music_wav):
+    network = NetworkProcess("default", "cpu")
+    os.kill(network.proc.pid, signal.SIGKILL)
+    with pytest.raises(DeepvizError, match="ended unexpectedly"):
+        network.extract(music_wav)
+    network.close()
+    assert network.proc.exitcode == -signal.SIGKILL
+
+
+def test_the_network_process_reports_a_bad_device_as_the_network_here_would(music_wav):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a CUDA GPU is there")
+    network = NetworkProcess("default", "cuda")
+    try:
+        with pytest.raises(DeepvizError, match="torch sees no CUDA GPU"):
+            network.extract(music_wav)
+    finally:
+        network.close()
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _python_children(pid: int) -> list[int]:
+    """The Python processes that `pid` started (not its ffmpeg)."""
+    kids = []
+    for child in _children(pid):
+        try:
+            if Path(f"/proc/{child}/exe").resolve().name.startswith("python"):
+                kids.append(child)
+        except OSError:
+            pass
+    return kids
+
+
+@pytest.fixture(scope="module")
+def long_track(tmp_path_factory) -> str:
+    """90 s: the network's process lives for seconds."""
+    return write_audio(synth_track(3, 90.0, "rock")[0], tmp_path_factory.mktemp("a") / "long.wav")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_extraction_leaves_no_network_process(tmp_path, long_track, signum):
+    track = long_track
+    env = {**os.environ, "DEEPVIZ_CACHE": str(tmp_path / "cache")}
+    cmd = [sys.executable, "-m", "deepviz", "render", str(track), "-o", str(tmp_path / "v.mp4"),
+           "--size", "64x48", "--fps", "2", "-q"]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=sigint_as_ctrl_c)  # fmt: skip
+    deadline, kids = time.monotonic() + 60, []
+    while not kids and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        kids = _python_children(proc.pid)
+    assert kids, "the network's process never started"
+    time.sleep(0.5)
+    # Ctrl-C reaches the whole foreground group; SIGTERM (kill, timeout) the parent alone
+    for pid in (proc.pid, *kids) if signum == signal.SIGINT else (proc.pid,):
+        os.kill(pid, signum)
+    assert proc.wait(timeout=60) == 128 + signum
+    assert proc.stderr.read().strip() == "deepviz: interrupted"
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{k}").exists() for k in kids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{k}").exists() for k in kids)
+    assert not (tmp_path / "v.mp4").exists() and not list(tmp_path.glob("*.tmp*"))
