@@ -106,26 +106,33 @@ def check_layout(n: int, grid: tuple[int, int] | None) -> None:
         )
 
 
+def network(plan: PlanOptions) -> tuple:
+    """What names a loaded network: model, layer and device."""
+    return plan.model, plan.layer, plan.device
+
+
 class PanelSource:
     """Planners for the panels' options, sharing networks and features: each (model, layer) is
     loaded once and each track extracted once per network."""
 
-    def __init__(self, say: Say = silent, note: Say = silent):
-        self.say, self.note = say, note
+    def __init__(self, say: Say = silent, note: Say = silent, prefetch: str | None = None):
+        """`prefetch`: a track whose network the first planner starts in its own process."""
+        self.say, self.note, self.prefetch = say, note, prefetch
         self.extractors: dict[tuple, object] = {}
         self.tracks: dict[tuple, object] = {}
 
     def planner(self, plan: PlanOptions) -> Planner:
-        key = (plan.model, plan.layer, plan.device)
-        planner = Planner(plan, self.say, self.note, extractor=self.extractors.get(key))
-        self.extractors[key] = planner.extractor
+        planner = Planner(plan, self.say, self.note, extractor=self.extractors.get(network(plan)),
+                          prefetch=self.prefetch)  # fmt: skip
+        self.prefetch = None
         return planner
 
     def features(self, planner: Planner, path: str):
-        ex = planner.extractor
-        key = (os.path.realpath(path), ex.model_id, ex.cache_key or id(ex))
+        key = (os.path.realpath(path), planner.model_id, planner.cache_key or id(planner))
         if key not in self.tracks:
             self.tracks[key] = planner.features(path)
+            if planner.loaded_extractor is not None:  # loaded here: the next planners share it
+                self.extractors.setdefault(network(planner.plan), planner.loaded_extractor)
         return self.tracks[key]
 
 
@@ -223,7 +230,7 @@ def compare(
     if not 1 <= opts.audio <= len(audios):
         raise DeepvizError(f"--audio {opts.audio}: there are {len(audios)} tracks")
     out = check_output(output, opts.still, run.overwrite)
-    make_panels = plan_panels(audios, plan, opts, PanelSource(say, note))
+    make_panels = plan_panels(audios, plan, opts, PanelSource(say, note, prefetch=audios[0]))
     gl = create_context()
     panels = make_panels()
     layout = {"grid": opts.grid, "show_params": opts.show_params, "lead": opts.audio - 1}

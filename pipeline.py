@@ -172,6 +172,11 @@ class Planner:
         return self._extractor
 
     @property
+    def loaded_extractor(self):
+        """The network if it is loaded in this process (else None: not yet, or in its own)."""
+        return self._extractor
+
+    @property
     def model_id(self) -> str:
         return self._extractor.model_id if self._extractor else self.identity.model_id
 
