@@ -99,13 +99,14 @@ class NetworkProcess:
 
         analysis, values, sent = TrackAnalysis(), [], False
         for patches in analysis.patches(audio_chunks(check_input_file(path), stream)):
-            if not sent and announce is not None:
-                announce(*self.loaded())
             if sent:
                 values.append(self._receive()[0])
+            elif (loaded := self.loaded()) and announce is not None:  # its first message
+                announce(*loaded)
             self._send(np.ascontiguousarray(patches, np.float32))
             sent = True
-        values.append(self._receive()[0])
+        if sent:
+            values.append(self._receive()[0])
         self._send(None)
         (style,) = self._receive()
         return TrackFeatures(np.concatenate(values), analysis.segmentation, analysis.duration,

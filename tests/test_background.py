@@ -30,6 +30,12 @@ print("torch" in sys.modules)
 """
 
 
+@pytest.fixture(scope="module")
+def long_track(tmp_path_factory) -> str:
+    """90 s: the network's process lives for seconds."""
+    return write_audio(synth_track(3, 90.0, "rock")[0], tmp_path_factory.mktemp("a") / "long.wav")
+
+
 def test_features_from_the_network_process_equal_those_extracted_here(tmp_path, music_wav):
     env = {**os.environ, "DEEPVIZ_CACHE": str(tmp_path / "cache")}
     out = subprocess.run([sys.executable, "-c", BESIDE, str(music_wav), str(tmp_path / "f.npz")],
@@ -43,6 +49,20 @@ def test_features_from_the_network_process_equal_those_extracted_here(tmp_path, 
         np.testing.assert_array_equal(there["style"], here.style)
         np.testing.assert_array_equal(there["starts"], here.segmentation.starts)
     assert list((tmp_path / "cache").rglob("*.npz"))  # and cached, as ever
+
+
+def test_a_track_of_several_blocks_goes_through_the_network_process_one_block_ahead(long_track):
+    network = NetworkProcess("default", "cpu")
+    try:
+        there = network.extract(long_track)  # 90 s: three blocks of 30.72 s
+    finally:
+        network.close()
+    here = FeatureExtractor("default", device="cpu").extract(long_track)
+    assert len(here.values) == 94 and here.model_id == there.model_id == "default"
+    np.testing.assert_array_equal(there.values, here.values)
+    np.testing.assert_array_equal(there.style, here.style)
+    np.testing.assert_array_equal(there.envelopes, here.envelopes)
+    assert not network.proc.is_alive()  # closed: ended, not left running
 
 
 def test_a_network_process_that_dies_is_a_one_line_error(music_wav):
@@ -82,12 +102,6 @@ def _python_children(pid: int) -> list[int]:
         except OSError:
             pass
     return kids
-
-
-@pytest.fixture(scope="module")
-def long_track(tmp_path_factory) -> str:
-    """90 s: the network's process lives for seconds."""
-    return write_audio(synth_track(3, 90.0, "rock")[0], tmp_path_factory.mktemp("a") / "long.wav")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
