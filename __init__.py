@@ -1,3 +1,3 @@
 """deepviz: turn music into visualization videos driven by deep-learning audio features."""
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"
