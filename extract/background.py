@@ -23,6 +23,7 @@ def _serve(conn, model: str, device: str, layer: str | None, filters: list) -> N
     import warnings
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends this one
+    os.dup2(2, 1)  # stdout is the parent's (`params -o -` writes its curves there)
     warnings.filters[:] = filters  # what the parent shows (--debug: everything), this one shows
     try:
         from deepviz.extract.extractor import FeatureExtractor
