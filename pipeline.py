@@ -225,22 +225,20 @@ class Planner:
             return hit
         minutes, seconds = divmod(duration or 0.0, 60)
         length = f"{int(minutes)}:{seconds:04.1f}, " if duration else ""
-        if background is not None:
-            model_id = self.model_id
+
+        def announce(device: str, model_id: str) -> None:
+            self.say(f"{path}: {length}extracting features with {model_id} on {device} …")
+
+        if background is not None:  # the network in its own process, since the Planner began
             try:
-                features = background.extract(
-                    path,
-                    self.plan.audio_stream,
-                    lambda device, name: self.say(
-                        f"{path}: {length}extracting features with {name} on {device} …"
-                    ),
-                )
+                features = background.extract(path, self.plan.audio_stream, announce)
             finally:
                 background.close()
         else:
-            ex, model_id = self.extractor, self.extractor.model_id
-            self.say(f"{path}: {length}extracting features with {model_id} on {ex.device.type} …")
+            ex = self.extractor
+            announce(ex.device.type, ex.model_id)
             features = ex.extract(path, self.plan.audio_stream)
+        model_id = self.model_id
         if not np.isfinite(features.values).all():
             raise DeepvizError(f"the network {model_id} gave NaN or infinite features", path)
         if entry is not None:
@@ -287,8 +285,6 @@ class Planner:
         )  # fmt: skip
 
     def curves(self, path: str | os.PathLike) -> Curves:
-        import deepviz.mapping.curves  # noqa: F401 - its imports, while a prefetch runs
-
         return self.curves_of(self.features(path))
 
     def provenance(self, video: VideoOptions | None = None) -> dict[str, str]:

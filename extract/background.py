@@ -110,8 +110,7 @@ class NetworkProcess:
             values.append(self._receive()[0])
         self._send(None)
         (style,) = self._receive()
-        return TrackFeatures(np.concatenate(values), analysis.segmentation, analysis.duration,
-                             self.loaded()[1], analysis.envelopes, style)  # fmt: skip
+        return analysis.track_features(values, self.loaded()[1], style)
 
     def close(self) -> None:
         """Stop the process if it still runs; wait for it."""

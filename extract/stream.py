@@ -19,6 +19,7 @@ from deepviz.extract.features import (
     SAMPLE_RATE,
     SEGMENT_FRAMES,
     Segmentation,
+    TrackFeatures,
     patches,
     segment_windows,
 )
@@ -101,6 +102,12 @@ class TrackAnalysis:
         self._last_mel = mel[:, -1:]
         self._onset.append(flux.astype(np.float32))
         self._level.append(block_loudness(block))
+
+    def track_features(self, values: list[np.ndarray], model_id: str, style) -> TrackFeatures:
+        """The whole track's features, once its patches went through the network `model_id`
+        (`values`: its features block by block; `style`: its style vector or None)."""
+        return TrackFeatures(np.concatenate(values), self.segmentation, self.duration, model_id,
+                             self.envelopes, style)  # fmt: skip
 
     @property
     def duration(self) -> float:
