@@ -13,7 +13,7 @@ import click
 
 from deepviz import __version__
 from deepviz.errors import DeepvizError
-from deepviz.interrupts import Interrupted, clean_up, handle_termination
+from deepviz.interrupts import Interrupted, check, clean_up, handle_termination
 
 
 class QuietIfClosed:
@@ -73,7 +73,11 @@ class DeepvizGroup(click.Group):
         if not isinstance(sys.stderr, QuietIfClosed):
             sys.stderr = QuietIfClosed(sys.stderr)
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except DeepvizError:
+                check()  # an interruption that a callback swallowed (and its fallout) comes first
+                raise
         except DeepvizError as exc:
             self._fail(ctx, f"deepviz: error: {exc}", 1)
         except KeyboardInterrupt as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 
@@ -39,9 +40,17 @@ def check() -> None:
         raise Interrupted(_RECEIVED[0])
 
 
+def _unraisable(unraisable) -> None:
+    """An interruption swallowed in a callback (numba compiling for librosa) is remembered and
+    raised again by `check()`: not printed as a traceback meanwhile."""
+    if not isinstance(unraisable.exc_value, Interrupted):
+        sys.__unraisablehook__(unraisable)
+
+
 def handle_termination() -> None:
     """Ctrl-C, SIGTERM and SIGHUP (`timeout`, `kill`, a closed terminal) all interrupt alike."""
     _RECEIVED.clear()
+    sys.unraisablehook = _unraisable
     for signum in SIGNALS:
         signal.signal(signum, interrupt)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from deepviz import interrupts
 from deepviz.errors import DeepvizError
 from deepviz.fileio import check_output_path, is_batch
 from deepviz.mapping.options import METHODS, SCALE_BY, SCALINGS, MappingOptions
@@ -241,6 +242,7 @@ class Planner:
         model_id = self.model_id
         if not np.isfinite(features.values).all():
             raise DeepvizError(f"the network {model_id} gave NaN or infinite features", path)
+        interrupts.check()  # one that a callback swallowed during the analysis
         if entry is not None:
             self.cache.save(entry, features)
         return features

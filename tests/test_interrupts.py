@@ -62,3 +62,32 @@ def test_an_abort_never_waits_forever_on_the_writer_thread(tmp_path):
     aborting.join(encoder.ABORT_WAIT * 2 + 5)
     assert not aborting.is_alive() and not list(tmp_path.iterdir())
     live.put(None)  # let the real writer thread end
+
+
+SWALLOWED = """
+import ctypes, os, signal
+import click
+from deepviz.cli import DeepvizGroup
+from deepviz.errors import DeepvizError
+
+
+@click.group(cls=DeepvizGroup)
+def main():
+    pass
+
+
+@main.command()
+def go():
+    # a C callback (as llvmlite's while numba compiles for librosa) swallows the interruption
+    ctypes.CFUNCTYPE(None)(lambda: os.kill(os.getpid(), signal.SIGHUP) or sum(range(9)))()
+    raise DeepvizError("what the interruption broke next", "x")  # its fallout
+
+
+main()
+"""
+
+
+def test_an_interruption_a_callback_swallowed_is_reported_as_one(tmp_path):
+    out = subprocess.run([sys.executable, "-c", SWALLOWED, "go"], capture_output=True, text=True)
+    assert out.returncode == 128 + signal.SIGHUP
+    assert out.stderr == "deepviz: interrupted\n"  # no traceback from the callback, no error
