@@ -28,8 +28,11 @@ class Interrupted(KeyboardInterrupt):
 
 
 def interrupt(signum: int, frame) -> None:
-    """The handler: raise, and remember, since Python swallows an exception raised while a
-    finalizer runs (`Popen.__del__`): `check()` raises it again."""
+    """The handler: ignore further signals (a second Ctrl-C, or SIGTERM from a batch's parent
+    after Ctrl-C reached its workers too, must not cut the clean-up short, nor raise inside it);
+    raise, and remember, since Python swallows an exception raised while a finalizer runs
+    (`Popen.__del__`): `check()` raises it again."""
+    _ignore_signals()
     _RECEIVED.append(signum)
     raise Interrupted(signum)
 
@@ -41,9 +44,12 @@ def check() -> None:
 
 
 def _unraisable(unraisable) -> None:
-    """An interruption swallowed in a callback (numba compiling for librosa) is remembered and
-    raised again by `check()`: not printed as a traceback meanwhile."""
-    if not isinstance(unraisable.exc_value, Interrupted):
+    """Not printed as tracebacks: an interruption swallowed in a callback (numba compiling for
+    librosa), remembered and raised again by `check()`; and CPython's note that a signal came
+    after the first had set all to be ignored ("Signal 15 ignored due to race condition")."""
+    exc = unraisable.exc_value
+    ignored = isinstance(exc, OSError) and "ignored due to race condition" in str(exc)
+    if not isinstance(exc, Interrupted) and not ignored:
         sys.__unraisablehook__(unraisable)
 
 
@@ -53,6 +59,44 @@ def handle_termination() -> None:
     sys.unraisablehook = _unraisable
     for signum in SIGNALS:
         signal.signal(signum, interrupt)
+
+
+def _ignore_signals() -> None:
+    if threading.current_thread() is threading.main_thread():
+        for signum in SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
+
+
+def start_resource_tracker() -> None:
+    """Start spawn's resource tracker (once) with SIGHUP blocked there: it ignores SIGINT and
+    SIGTERM itself, but a closed terminal's SIGHUP to the group would kill it, and the tracker
+    started in its place prints a traceback for each semaphore it never saw."""
+    from multiprocessing import resource_tracker
+
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def start_process(process) -> None:
+    """Start a (spawned) multiprocessing process with SIGINT, SIGTERM and SIGHUP deferred here
+    and blocked there until it calls `unblock()`. A signal here could otherwise stop `start`
+    halfway, leaving the child a traceback as it reads half its instructions, and Ctrl-C to the
+    whole group would interrupt the child's imports, another traceback."""
+    start_resource_tracker()  # first: starting it unblocks SIGINT and SIGTERM
+    with deferred():
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        try:
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def unblock() -> None:
+    """In a process that `start_process` started, once its own handlers are in place."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
 def register(key: object, remove: Callable[[], None]) -> None:
@@ -68,9 +112,7 @@ def forget(key: object) -> None:
 def clean_up() -> None:
     """After an interruption: remove every registered temporary, newest first; further signals are
     ignored meanwhile (a second Ctrl-C, or SIGTERM from a batch's parent, must not cut it short)."""
-    if threading.current_thread() is threading.main_thread():
-        for signum in SIGNALS:
-            signal.signal(signum, signal.SIG_IGN)
+    _ignore_signals()
     for key in reversed(list(_PENDING)):
         with contextlib.suppress(Exception):
             _PENDING.pop(key)()

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from deepviz import interrupts
 from deepviz.errors import DeepvizError
 from deepviz.pipeline import PlanOptions
 from deepviz.renderer.options import OverlayOptions, VideoOptions
@@ -117,10 +118,11 @@ def _failed(job: TrackJob, error: str) -> dict:
 
 def _worker_main(settings: BatchSettings, what: str, tasks, results) -> None:
     """A worker process: take jobs until the None at the end; SIGTERM cleans up like Ctrl-C."""
-    from deepviz.interrupts import clean_up, handle_termination
+    from deepviz.interrupts import clean_up, handle_termination, unblock
 
     handle_termination()
     try:
+        unblock()  # blocked since it started (WorkerPool): one that came meanwhile is raised here
         while (job := tasks.get()) is not None:
             results.put(("start", os.getpid(), job))
             try:
@@ -144,14 +146,20 @@ class WorkerPool:
 
         self.mp = multiprocessing.get_context("spawn")  # no fork of a process holding GL and torch
         self.settings, self.what = settings, what
+        interrupts.start_resource_tracker()  # before the queues' semaphores start one unprotected
         self.tasks, self.results = self.mp.Queue(), self.mp.Queue()
-        self.procs = [self._start() for _ in range(n)]
+        self.procs = []
+        try:
+            for _ in range(n):
+                self.procs.append(self._worker())
+                interrupts.start_process(self.procs[-1])
+        except BaseException:  # interrupted as they start: wait for those started, whose
+            self.close(now=True)  # start-up still reads the queues' semaphores
+            raise
 
-    def _start(self):
-        p = self.mp.Process(target=_worker_main, daemon=True,
-                            args=(self.settings, self.what, self.tasks, self.results))  # fmt: skip
-        p.start()
-        return p
+    def _worker(self):
+        return self.mp.Process(target=_worker_main, daemon=True,
+                               args=(self.settings, self.what, self.tasks, self.results))  # fmt: skip
 
     def run(self, jobs: Sequence[TrackJob], on_start: Callable) -> Iterator:
         for job in jobs:
@@ -188,18 +196,20 @@ class WorkerPool:
             job = running.pop(p.pid)
             reason = f"signal {-p.exitcode}" if p.exitcode < 0 else f"exit {p.exitcode}"
             yield job, _failed(job, f"the worker process died ({reason})")
-            self.procs[k] = self._start()
+            self.procs[k] = self._worker()
+            interrupts.start_process(self.procs[k])  # if interrupted after start, still closed
             self.tasks.put(None)
 
     def close(self, now: bool) -> None:
         """Wait for the workers to finish (`now`: stop them at once with SIGTERM, each cleaning up
         its render, as after Ctrl-C)."""
-        for p in self.procs:
+        started = [p for p in self.procs if p.pid is not None]  # not: interrupted before start
+        for p in started:
             if not now:
                 p.join(timeout=30)
             if p.exitcode is None:
                 p.terminate()
-        for p in self.procs:
+        for p in started:
             p.join(timeout=30)
             if p.exitcode is None:
                 p.kill()

@@ -27,7 +27,7 @@ def _serve(conn, model: str, device: str, layer: str | None, filters: list) -> N
     # (SIGTERM, left as it is), and this one must not die first, an "unexpected" end there
     for signum in (signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupts.SIGNALS)  # blocked since it started
+    interrupts.unblock()
     os.dup2(2, 1)  # stdout is the parent's (`params -o -` writes its curves there)
     warnings.filters[:] = filters  # what the parent shows (--debug: everything), this one shows
     try:
@@ -57,25 +57,13 @@ class NetworkProcess:
     def __init__(self, model: str, device: str = "auto", layer: str | None = None):
         import multiprocessing
         import warnings
-        from multiprocessing import resource_tracker
 
         mp = multiprocessing.get_context("spawn")  # no fork of a process that may hold GL
         self.conn, child = mp.Pipe()
         # daemonic: ended at exit, also after an error or an interruption that left it running
         self.proc = mp.Process(target=_serve, daemon=True,
                                args=(child, model, device, layer, warnings.filters[:]))  # fmt: skip
-        # While it starts, the signals that end a render wait (`deferred`): one that stopped
-        # `start` halfway would leave the child a traceback as it reads half its instructions.
-        # They are blocked too, and the child inherits the mask, so that a Ctrl-C to the whole
-        # group cannot interrupt its imports either; `_serve` unblocks them. Spawn's resource
-        # tracker is started first: starting it unblocks SIGINT and SIGTERM again.
-        resource_tracker.ensure_running()
-        with interrupts.deferred():
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, interrupts.SIGNALS)
-            try:
-                self.proc.start()
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        interrupts.start_process(self.proc)  # no signal can cut its start short
         child.close()
         self.device = self.model_id = None
 

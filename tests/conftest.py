@@ -94,3 +94,20 @@ def sigint_as_ctrl_c() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def session_processes(sid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the live processes of session `sid` (zombies left out: those
+    have ended, and wait only for init to reap them)."""
+    from pathlib import Path
+
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text()
+            state, _, _, session = stat[stat.rindex(")") + 2 :].split()[:4]
+            if proc.name.isdigit() and int(session) == sid and state != "Z":
+                found.append((int(proc.name), (proc / "cmdline").read_text().replace("\0", " ")))
+        except (OSError, ValueError):
+            pass  # ended meanwhile, or not a process
+    return found

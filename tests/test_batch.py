@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import decode_frames, encode, sigint_as_ctrl_c
+from conftest import decode_frames, encode, session_processes, sigint_as_ctrl_c
 
 from deepviz.extract.synth import synth_track
 from deepviz.pipeline import video_provenance
@@ -148,6 +148,29 @@ def test_ctrl_c_then_resume(tmp_path, library):
     proc = deepviz("batch", library / "Ambient", "-o", out, "--jobs", "2", *slow)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.glob("*.mp4")) == [f"ambient{i}.mp4" for i in range(3)]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGHUP])
+def test_a_signal_to_the_group_as_the_workers_start_is_one_line(tmp_path, library, signum):
+    """Ctrl-C or a closed terminal signals the whole group: the workers as they start up, and
+    spawn's resource tracker. No traceback from any of them, and nothing left running."""
+    proc = subprocess.Popen([sys.executable, "-m", "deepviz", "batch", str(library / "Ambient"),
+                             "-o", str(tmp_path / "v"), "--jobs", "2", *SMALL],
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=sigint_as_ctrl_c)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any("spawn_main" in cmd for _, cmd in session_processes(proc.pid)):
+            break  # a worker is starting
+        time.sleep(0.005)
+    os.killpg(proc.pid, signum)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 128 + signum, err
+    assert err.splitlines()[-1] == "deepviz: interrupted" and "Traceback" not in err, err
+    deadline = time.monotonic() + 10
+    while session_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not session_processes(proc.pid)
 
 
 def test_dask_gives_the_same_rows_and_frames_as_local_workers(tmp_path, library):
