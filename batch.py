@@ -72,10 +72,9 @@ class Executor:
 
     def close(self) -> None:
         if self.client is not None:
-            cluster = self.client.cluster
-            self.client.close()
-            if cluster is not None:
-                cluster.close()
+            from deepviz.workers import close_quietly
+
+            close_quietly(self.client, self.client.cluster)
 
 
 class BatchProgress:

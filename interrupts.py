@@ -12,9 +12,10 @@ import contextlib
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+TRACKER_QUIET = "ignore:resource_tracker:UserWarning"
 _PENDING: dict[object, Callable[[], None]] = {}  # key → what removes that temporary
 _RECEIVED: list[int] = []  # signals this process was stopped by
 
@@ -67,17 +68,29 @@ def _ignore_signals() -> None:
             signal.signal(signum, signal.SIG_IGN)
 
 
+@contextlib.contextmanager
+def blocked(signals: Iterable[int] = SIGNALS) -> Iterator[None]:
+    """`signals` blocked in this thread meanwhile, and so in the threads and processes it starts
+    (they inherit the mask); one that arrives waits until the block ends, not lost."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def start_resource_tracker() -> None:
     """Start spawn's resource tracker (once) with SIGHUP blocked there: it ignores SIGINT and
     SIGTERM itself, but a closed terminal's SIGHUP to the group would kill it, and the tracker
     started in its place prints a traceback for each semaphore it never saw."""
     from multiprocessing import resource_tracker
 
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
-    try:
+    # and without its note on the semaphores of a worker that had to be killed (a Dask worker
+    # busy with a track when the cluster closes): it removes them, nothing is left
+    if TRACKER_QUIET not in sys.warnoptions:
+        sys.warnoptions.append(TRACKER_QUIET)  # its command line's -W options
+    with blocked():
         resource_tracker.ensure_running()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def start_process(process) -> None:
@@ -86,12 +99,8 @@ def start_process(process) -> None:
     halfway, leaving the child a traceback as it reads half its instructions, and Ctrl-C to the
     whole group would interrupt the child's imports, another traceback."""
     start_resource_tracker()  # first: starting it unblocks SIGINT and SIGTERM
-    with deferred():
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
-        try:
-            process.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    with deferred(), blocked():
+        process.start()
 
 
 def unblock() -> None:

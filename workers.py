@@ -3,6 +3,7 @@ network), or on a Dask cluster. Every executor runs `run_track` and yields the s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -222,7 +223,10 @@ DASK_HINT = "--executor dask needs Dask: pip install 'deepviz[dask]'"
 
 
 def require_dask() -> None:
-    """Before any work: is the optional extra there?"""
+    """Before any work: is the optional extra there? (Its warnings as a local cluster stops,
+    restarting or killing a worker, are noise: deepviz reports each track itself. Set before
+    distributed is imported, for its processes too; a user's own setting wins.)"""
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     try:
         import dask.distributed  # noqa: F401
     except ImportError:
@@ -239,9 +243,28 @@ def dask_client(scheduler: str | None, n_workers: int):
             return Client(scheduler, timeout="10s")
         except (OSError, TimeoutError) as exc:
             raise DeepvizError(f"--scheduler {scheduler}: cannot reach it ({exc})") from None
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)  # fmt: skip
-    return Client(cluster)
+    interrupts.start_resource_tracker()  # theirs too: protected from SIGHUP
+    cluster = None
+    try:
+        # Started whole (a signal waits), with the terminal's Ctrl-C and SIGHUP blocked in its
+        # thread and processes for good: they reach the whole group, and deepviz, interrupted,
+        # closes the cluster itself (a worker interrupted in its imports prints a traceback)
+        with interrupts.deferred(), interrupts.blocked({signal.SIGINT, signal.SIGHUP}):
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)  # fmt: skip
+        return Client(cluster)
+    except BaseException:
+        close_quietly(None, cluster)
+        raise
+
+
+def close_quietly(client, cluster) -> None:
+    """Close a Dask client and its local cluster; a cluster stopped halfway (interrupted) may
+    fail to close cleanly, which the user can do nothing about."""
+    for closable in (client, cluster):
+        if closable is not None:
+            with contextlib.suppress(Exception):
+                closable.close()
 
 
 def run_dask(client, settings, jobs: Sequence[TrackJob], what: str, on_start: Callable) -> Iterator:

@@ -150,12 +150,20 @@ def test_ctrl_c_then_resume(tmp_path, library):
     assert sorted(p.name for p in out.glob("*.mp4")) == [f"ambient{i}.mp4" for i in range(3)]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGHUP])
-def test_a_signal_to_the_group_as_the_workers_start_is_one_line(tmp_path, library, signum):
+@pytest.mark.parametrize(
+    "executor,signum",
+    [("local", signal.SIGINT), ("local", signal.SIGHUP), ("dask", signal.SIGINT)],
+)
+def test_a_signal_to_the_group_as_the_workers_start_is_one_line(
+    tmp_path, library, executor, signum
+):
     """Ctrl-C or a closed terminal signals the whole group: the workers as they start up, and
-    spawn's resource tracker. No traceback from any of them, and nothing left running."""
+    spawn's resource tracker. No traceback or warning from any of them, nothing left running."""
+    if executor == "dask":
+        pytest.importorskip("dask.distributed")
     proc = subprocess.Popen([sys.executable, "-m", "deepviz", "batch", str(library / "Ambient"),
-                             "-o", str(tmp_path / "v"), "--jobs", "2", *SMALL],
+                             "-o", str(tmp_path / "v"), "--jobs", "2", "--executor", executor,
+                             *SMALL],
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=sigint_as_ctrl_c)  # fmt: skip
     deadline = time.monotonic() + 60
@@ -166,7 +174,8 @@ def test_a_signal_to_the_group_as_the_workers_start_is_one_line(tmp_path, librar
     os.killpg(proc.pid, signum)
     err = proc.communicate(timeout=60)[1]
     assert proc.returncode == 128 + signum, err
-    assert err.splitlines()[-1] == "deepviz: interrupted" and "Traceback" not in err, err
+    assert err.splitlines()[-1] == "deepviz: interrupted", err
+    assert "Traceback" not in err and "WARNING" not in err and "Warning" not in err, err
     deadline = time.monotonic() + 10
     while session_processes(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
