@@ -48,7 +48,20 @@ class FittedMapping:
 
     def transform(self, features: np.ndarray) -> np.ndarray:
         """(n, feature_dim) features → (n, n_params) values in [0, 1]."""
-        return self.pipeline.transform(check_features(features, self.feature_dim))
+        return self._finite(self.pipeline.transform, check_features(features, self.feature_dim))
+
+    def _finite(self, transform, X: np.ndarray) -> np.ndarray:
+        """`transform(X)`, or DeepvizError: a fit file can pass every check on load and still
+        overflow on a track's features (a scale of 1e308)."""
+        try:
+            with np.errstate(all="ignore"):
+                values = transform(X)
+        except ValueError:  # sklearn's own check of a step's input: not finite
+            values = None
+        if values is None or not np.isfinite(values).all():
+            raise DeepvizError("the fit gives no finite values for this track's features; "
+                               "is the fit file damaged?", self.path)  # fmt: skip
+        return values
 
     def place_of(self, style: np.ndarray | None) -> np.ndarray | None:
         """A track's place (n_params,) in the scene's identity order, None without a placement."""
@@ -59,7 +72,7 @@ class FittedMapping:
             got = "none" if style is None else f"{np.size(style)}"
             raise DeepvizError(f"the fit places tracks by {dim} style statistics of the network, "
                                f"these features have {got}", self.path)  # fmt: skip
-        return self.place.transform(np.asarray(style)[None])[0]
+        return self._finite(self.place.transform, np.asarray(style, dtype=np.float64)[None])[0]
 
     def check(self, model_id: str, feature_dim: int, path: str | os.PathLike | None = None) -> None:
         """Refuse features from another model or of another size than the fit's."""

@@ -151,3 +151,16 @@ def test_a_network_that_gives_nan_names_the_track(tmp_path, tiny_dvz, music_wav)
     )
     _one_error_line(proc, str(music_wav), "NaN or infinite features")
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_a_fit_that_overflows_on_a_track_is_one_error():
+    """A fit file can pass every check on load (its probe stays in range) and still overflow on
+    a track's features, as a cluster centre damaged to 1e308 does: one error naming the file,
+    not sklearn's traceback."""
+    X = np.random.default_rng(7).normal(size=(60, 10))
+    fit = fit_mapping(X, MappingOptions("kmeans-pca"), "m")
+    fit.pipeline.named_steps["kmeans"].kmeans_.cluster_centers_[0, 0] = 1e308
+    fit.path = "damaged.json"
+    with pytest.raises(DeepvizError, match="no finite values") as caught:
+        fit.transform(X)
+    assert str(caught.value).startswith("damaged.json: ") and "\n" not in str(caught.value)
