@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 TRACKER_QUIET = "ignore:resource_tracker:UserWarning"
+RETRY_S = 0.05  # a signal that came inside numba comes again after this
 _PENDING: dict[object, Callable[[], None]] = {}  # key → what removes that temporary
 _RECEIVED: list[int] = []  # signals this process was stopped by
 
@@ -32,10 +33,27 @@ def interrupt(signum: int, frame) -> None:
     """The handler: ignore further signals (a second Ctrl-C, or SIGTERM from a batch's parent
     after Ctrl-C reached its workers too, must not cut the clean-up short, nor raise inside it);
     raise, and remember, since Python swallows an exception raised while a finalizer runs
-    (`Popen.__del__`): `check()` raises it again."""
+    (`Popen.__del__`): `check()` raises it again. Inside numba (compiling, or loading what it
+    compiled from its cache), the signal comes again a moment later instead: an exception there
+    can leave LLVM's state half made, and the process crashes as it exits."""
+    if _inside_numba(frame):
+        main = threading.main_thread().ident  # to it, so that a sleep or a wait there ends
+        again = threading.Timer(RETRY_S, signal.pthread_kill, (main, signum))
+        again.daemon = True  # work that ends meanwhile ends as it would have without it
+        again.start()
+        return
     _ignore_signals()
     _RECEIVED.append(signum)
     raise Interrupted(signum)
+
+
+def _inside_numba(frame) -> bool:
+    """Whether the interrupted code runs in numba or llvmlite (or below them)."""
+    while frame is not None:
+        if frame.f_globals.get("__name__", "").startswith(("numba.", "llvmlite.")):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def check() -> None:
