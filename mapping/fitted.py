@@ -159,12 +159,12 @@ def _decode_fit(data: dict) -> FittedMapping:
         if not isinstance(fitted.place, StylePlacement) or fitted.place.n_params != n_params:
             raise ValueError(f"place must be a StylePlacement of {n_params} parameters")
         fitted.place.check_fitted()
-    rng = np.random.default_rng(0)
-    probe = fitted.pipeline.transform(
-        rng.normal(size=(3, dim))
-    )  # a tried-out fit, not a trusted one
-    if probe.shape != (3, n_params) or not np.isfinite(probe).all():
-        raise ValueError("the fitted pipeline does not give finite values of the right shape")
+    # a tried-out fit, not a trusted one
+    probe = fitted._finite(
+        fitted.pipeline.transform, np.random.default_rng(0).normal(size=(3, dim))
+    )
+    if probe.shape != (3, n_params):
+        raise ValueError("the fitted pipeline does not give values of the right shape")
     return fitted
 
 
