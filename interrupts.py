@@ -63,8 +63,8 @@ def check() -> None:
 
 
 def _unraisable(unraisable) -> None:
-    """Not printed as tracebacks: an interruption swallowed in a callback (numba compiling for
-    librosa), remembered and raised again by `check()`; and CPython's note that a signal came
+    """Not printed as tracebacks: an interruption swallowed in a finalizer or a C callback,
+    remembered and raised again by `check()`; and CPython's note that a signal came
     after the first had set all to be ignored ("Signal 15 ignored due to race condition")."""
     exc = unraisable.exc_value
     ignored = isinstance(exc, OSError) and "ignored due to race condition" in str(exc)

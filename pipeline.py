@@ -242,7 +242,7 @@ class Planner:
         model_id = self.model_id
         if not np.isfinite(features.values).all():
             raise DeepvizError(f"the network {model_id} gave NaN or infinite features", path)
-        interrupts.check()  # one that a callback swallowed during the analysis
+        interrupts.check()  # one that a finalizer or callback swallowed during the analysis
         if entry is not None:
             self.cache.save(entry, features)
         return features

@@ -119,11 +119,9 @@ def _failed(job: TrackJob, error: str) -> dict:
 
 def _worker_main(settings: BatchSettings, what: str, tasks, results) -> None:
     """A worker process: take jobs until the None at the end; SIGTERM cleans up like Ctrl-C."""
-    from deepviz.interrupts import clean_up, handle_termination, unblock
-
-    handle_termination()
+    interrupts.handle_termination()
     try:
-        unblock()  # blocked since it started (WorkerPool): one that came meanwhile is raised here
+        interrupts.unblock()  # blocked since it started (WorkerPool): one that came meanwhile is raised here
         while (job := tasks.get()) is not None:
             results.put(("start", os.getpid(), job))
             try:
@@ -132,7 +130,7 @@ def _worker_main(settings: BatchSettings, what: str, tasks, results) -> None:
                 row = _failed(job, f"{type(exc).__name__}: {exc}")
             results.put(("done", os.getpid(), row))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: remove what the render had not committed
-        clean_up()
+        interrupts.clean_up()
         return
     for signum in (signal.SIGTERM, signal.SIGHUP):  # past the last track: nothing to clean up
         signal.signal(signum, signal.SIG_DFL)
