@@ -31,7 +31,7 @@ test-fast: $(DEV)
 	$(PY) -m pytest -m "not slow"
 
 bench: $(DEV)
-	$(PY) -m deepviz.renderer.bench --out BENCHMARKS.md
+	$(PY) tools/bench.py --out BENCHMARKS.md
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
@@ -49,9 +49,9 @@ default-model: music
 # The default look's reference fit, beside the model: 120 synthesized tracks (20 per style, 30 s),
 # mapping III (pca) for the motion, and each track placed by its style statistics along the
 # directions that tell the six styles apart (--place genres). The real music is left out on purpose:
-# with its sets as genres the placement learns those sets and separates unheard music less (README).
+# with its sets as genres the placement learns those sets and separates unheard music less (docs/default-look.md).
 default-fit: music
-	$(PY) -m deepviz.training.devset --synth --out .cache/reference-synth --per-style 20 --seconds 30 --first-seed 50000
+	$(PY) tools/devset.py --synth --out .cache/reference-synth --per-style 20 --seconds 30 --first-seed 50000
 	$(VENV)/bin/deepviz fit .cache/reference-synth -o extract/weights/default.fit.json --mapping pca --place genres --center-on .cache/music --device cpu -y
 
 # The real-music development set (Debian's freely licensed game music): 30 s clips per style in
@@ -59,12 +59,12 @@ default-fit: music
 MUSIC_PACKAGES := fretsonfire-songs-muldjord fretsonfire-songs-sectoid drascula-music hyperrogue-music asc-music
 music: $(BASE)
 	dpkg -s $(MUSIC_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(MUSIC_PACKAGES))
-	$(PY) -m deepviz.training.devset --out .cache/music
+	$(PY) tools/devset.py --out .cache/music
 
 # The GPU path in one short run, on a machine with a GPU (GL device, NV12 readback, NVENC, CUDA
 # features, the same video as the CPU path): not part of CI, which has no GPU.
 device-check: $(DEV)
-	$(PY) tests/device_check.py
+	$(PY) tools/device_check.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache demo.mp4

@@ -7,7 +7,7 @@ import subprocess
 
 import numpy as np
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.decode import SAMPLE_RATE, audio_chunks
 from deepviz.extract.ffmpeg import ffmpeg_exe, file_url, last_error_line
 

@@ -5,23 +5,27 @@ or still starts sooner, and torch is never imported here."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
+import traceback
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 
-from deepviz import interrupts
-from deepviz.errors import DeepvizError
+from deepviz.core import interrupts
+from deepviz.core.errors import DeepvizError
+from deepviz.extract.audio import check_input_file
+from deepviz.extract.decode import audio_chunks
 from deepviz.extract.features import TrackFeatures
+from deepviz.extract.stream import TrackAnalysis
 
 
 def _serve(conn, model: str, device: str, layer: str | None, filters: list) -> None:
     """In the child: ("device", type, model id); then ("ok", features) for each block of patches
     received and ("ok", style vector) after the None that ends the track; or ("error", problem,
     path) or ("crash", traceback) instead. `filters`: the parent's warning filters."""
-    import traceback
-    import warnings
 
     # Ctrl-C and a closed terminal reach the whole group: the parent ends this process then
     # (SIGTERM, left as it is), and this one must not die first, an "unexpected" end there
@@ -55,8 +59,6 @@ class NetworkProcess:
     this is made; `extract(path)` then runs a track through it."""
 
     def __init__(self, model: str, device: str = "auto", layer: str | None = None):
-        import multiprocessing
-        import warnings
 
         mp = multiprocessing.get_context("spawn")  # no fork of a process that may hold GL
         self.conn, child = mp.Pipe()
@@ -99,9 +101,6 @@ class NetworkProcess:
         """The track decoded and analysed here, its patches through the network there; the next
         block's MFCCs are computed here while the network runs on this one's. `announce(device,
         model id)` is called once the network is loaded."""
-        from deepviz.extract.audio import check_input_file
-        from deepviz.extract.decode import audio_chunks
-        from deepviz.extract.stream import TrackAnalysis
 
         analysis, values, sent = TrackAnalysis(), [], False
         for patches in analysis.patches(audio_chunks(check_input_file(path), stream)):

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import atomic_path
 from deepviz.extract.features import Segmentation, TrackFeatures
-from deepviz.fileio import atomic_path
 
 # bump when the analysis changes what a track's features are (v2: per-block top_db; v3: style;
 # v4: the onsets' hits)

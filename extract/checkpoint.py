@@ -13,7 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from deepviz.errors import DeepvizError, first_line
+from deepviz.core.errors import DeepvizError, first_line
+from deepviz.core.files import atomic_path
 from deepviz.extract import features as F
 from deepviz.extract.identity import (  # noqa: F401 — where callers have always found them
     DEFAULT_NAME,
@@ -27,7 +28,6 @@ from deepviz.extract.models.registry import (
     build_model,
     feature_layers,
 )
-from deepviz.fileio import atomic_path
 
 FORMAT = "deepviz-checkpoint"
 FORMAT_VERSION = 1

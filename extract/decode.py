@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
+import av
 import numpy as np
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.ffmpeg import file_url
 
 SAMPLE_RATE = 44100
@@ -44,7 +45,6 @@ def _reason(exc: Exception) -> str:
 @contextlib.contextmanager
 def opened(path: str | os.PathLike):
     """The file opened as a PyAV container; one line naming the file when it is not media."""
-    import av
 
     try:
         container = av.open(file_url(path), mode="r")
@@ -116,7 +116,6 @@ def check_length(seconds: float | None, path, limit: float = MAX_SECONDS) -> Non
 
 def _frames(container, s, path) -> Iterator:
     """Decoded frames of stream `s`; a damaged packet is skipped, as the ffmpeg command does."""
-    import av
 
     try:
         for packet in container.demux(s):
@@ -132,7 +131,6 @@ def _frames(container, s, path) -> Iterator:
 
 def _mono(frames: Iterator, sr: int) -> Iterator[np.ndarray]:
     """Frames resampled to float32 at `sr` Hz, channels averaged (as librosa does)."""
-    import av
 
     resampler, layout = None, None
     for frame in frames:

@@ -16,14 +16,6 @@ ENVELOPE_RATE = SAMPLE_RATE / HOP  # 100 values per second, the MFCC frame rate
 ONSET_FLOOR = 1.0  # onset strength below which nothing counts as a hit (silence, hiss)
 
 
-def envelopes(y: np.ndarray, sr: int = SAMPLE_RATE) -> np.ndarray:
-    """(3, n) float32 at 100 Hz: onset strength, loudness in dBFS, hits (same length)."""
-    from deepviz.extract.stream import TrackAnalysis
-
-    analysis = TrackAnalysis(sr)
-    for _ in analysis.patches([y]):
-        pass
-    return analysis.envelopes
 
 
 def onset_hits(onset: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 import torch
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.audio import check_input_file
 from deepviz.extract.cache import file_digest
 from deepviz.extract.checkpoint import Checkpoint, load_checkpoint, resolve_checkpoint

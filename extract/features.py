@@ -77,13 +77,6 @@ def patches(mfccs: np.ndarray, seg: Segmentation, frames: int = SEGMENT_FRAMES) 
     return np.ascontiguousarray(mfccs[:, idx].transpose(1, 0, 2))
 
 
-def audio_patches(y: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[np.ndarray, Segmentation]:
-    """From mono audio to (n, 64, 96) MFCC patches and their segmentation (as a stream would)."""
-    from deepviz.extract.stream import TrackAnalysis
-
-    analysis = TrackAnalysis(sr, with_envelopes=False)
-    p = np.concatenate(list(analysis.patches([y])))
-    return p, analysis.segmentation
 
 
 @dataclass

@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import os
 
+import imageio_ffmpeg
+
 
 @functools.cache
 def ffmpeg_exe() -> str:
     """Path of the ffmpeg binary (IMAGEIO_FFMPEG_EXE overrides it)."""
-    import imageio_ffmpeg
 
     return imageio_ffmpeg.get_ffmpeg_exe()
 

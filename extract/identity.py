@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
+from deepviz.extract.cache import file_digest
 
 DEFAULT_NAME = "default"
 
@@ -51,7 +52,6 @@ def model_identity(model: str, layer: str | None) -> ModelIdentity | None:
     network is loaded at once, and its own checks say what is wrong)."""
     from safetensors import safe_open
 
-    from deepviz.extract.cache import file_digest
 
     if layer is not None:  # a named layer is checked against the network: load it
         return None

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from deepviz.extract.blocks import Block, blocks, n_frames_of
+from deepviz.extract.envelopes import onset_hits
 from deepviz.extract.features import (
     HOP,
     N_FFT,
@@ -116,9 +117,25 @@ class TrackAnalysis:
     @property
     def envelopes(self) -> np.ndarray:
         """(3, n) float32 at 100 Hz: onset strength, loudness in dBFS, the onsets' hits."""
-        from deepviz.extract.envelopes import onset_hits
 
         onset = np.concatenate(self._onset) if self._onset else np.zeros(1, np.float32)
         level = np.concatenate(self._level) if self._level else np.full(1, -100.0, np.float32)
         onset = np.concatenate([np.zeros(ONSET_DELAY, np.float32), onset])[: len(level)]
         return np.stack([onset, level, onset_hits(onset)])
+
+
+def audio_patches(y: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[np.ndarray, Segmentation]:
+    """From mono audio to (n, 64, 96) MFCC patches and their segmentation (as a stream would)."""
+
+    analysis = TrackAnalysis(sr, with_envelopes=False)
+    p = np.concatenate(list(analysis.patches([y])))
+    return p, analysis.segmentation
+
+
+def envelopes(y: np.ndarray, sr: int = SAMPLE_RATE) -> np.ndarray:
+    """(3, n) float32 at 100 Hz: onset strength, loudness in dBFS, hits (same length)."""
+
+    analysis = TrackAnalysis(sr)
+    for _ in analysis.patches([y]):
+        pass
+    return analysis.envelopes

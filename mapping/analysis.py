@@ -13,6 +13,7 @@ from sklearn.decomposition import PCA
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 
+from deepviz.extract.features import Segmentation, TrackFeatures
 from deepviz.mapping import stats
 from deepviz.mapping.curves import segment_parameters
 from deepviz.mapping.fitted import fit_mapping, fit_on_tracks, load_mapping
@@ -152,7 +153,6 @@ def spliced(fitted_for, scene: SceneOrder, motion: float):
     (its style statistics are theirs, weighted by length)."""
 
     def mapper_for(a: TrackFeatures, b: TrackFeatures):
-        from deepviz.extract.features import Segmentation, TrackFeatures
 
         X = np.concatenate([a.values, b.values])
         style = None if a.style is None else (a.style * len(a.values) + b.style * len(b.values))

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
+from deepviz.mapping.export import export_curves
 from deepviz.mapping.motion import place_and_motion
 from deepviz.mapping.options import ACROSS_ONLY
 from deepviz.mapping.order import apply_order, resolve_order
@@ -101,6 +102,5 @@ def write_curves(
     curves: Curves, path: str | os.PathLike, frames: slice | None = None, replace: bool = True
 ) -> None:
     """Per-frame values as CSV (`frame,time,<names>`) or JSON, chosen by the file's extension."""
-    from deepviz.mapping.export import export_curves
 
     export_curves(curves, path, None, frames, None, replace)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import atomic_path
 
 FORMATS = ("csv", "json", "ae", "deforum")
 BY_EXTENSION = {".csv": "csv", ".json": "json"}
@@ -85,7 +86,6 @@ def export_curves(curves, path: str | os.PathLike, fmt: str | None = None,
                   frames: slice | None = None, params: Sequence | None = None,
                   replace: bool = True) -> None:  # fmt: skip
     """Write the curves to `path` (`-`: standard output) in `fmt`, atomically."""
-    from deepviz.fileio import atomic_path
 
     fmt = curve_format(path, fmt)
     names, idx, vals = curve_table(curves, frames, params)

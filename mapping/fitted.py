@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from deepviz.errors import DeepvizError
-from deepviz.fileio import atomic_path
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import atomic_path
 from deepviz.mapping.methods import build_mapping
 from deepviz.mapping.options import MappingOptions
 from deepviz.mapping.place import StylePlacement

@@ -8,11 +8,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.mapping.options import MappingOptions
 from deepviz.mapping.scalers import SnapConstant, scaling_steps
 
@@ -134,7 +135,6 @@ class TrackContrast(TransformerMixin, BaseEstimator):
         self.n_components, self.shrinkage = n_components, shrinkage
 
     def fit(self, X: np.ndarray, y: np.ndarray | None = None) -> TrackContrast:
-        from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
         X = np.asarray(X, dtype=np.float64)
         groups = np.zeros(len(X)) if y is None else np.asarray(y)

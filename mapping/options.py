@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 
 METHODS = ("deterministic", "random", "pca", "kmeans", "kmeans-pca", "contrast")
 PAPER_METHODS = METHODS[:5]  # I–V; contrast is deepviz's, for reference fits of many tracks

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.mapping.options import ACROSS_ONLY, METHODS, check_choice
 
 

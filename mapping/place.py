@@ -4,7 +4,7 @@ The place is what makes tracks look unlike each other; the track's own motion mo
 (`mapping.motion`). It is fitted on a labelled reference set: the first `n_styles` directions are
 linear discriminants of the styles (the directions along which styles differ most relative to how
 much tracks of one style vary), the rest are the set's principal components, weaker, so that
-tracks of one style still differ a little. Measured in the README ("The default look"): fitted on
+tracks of one style still differ a little. Measured in docs/default-look.md: fitted on
 the six synthesized styles alone, these directions also tell real rock from orchestral and
 electronic game music, which the mean of the 10-d code does not.
 """
@@ -17,7 +17,7 @@ from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.preprocessing import StandardScaler
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.mapping.motion import EDGE  # places stay where the motion's logistic curve has room
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from deepviz.errors import DeepvizError
-from deepviz.fileio import atomic_path
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import atomic_path
 
 HEATMAP_TRACKS = 8
 COLUMNS = ("silhouette", "within_std", "spread", "mean_abs_corr", "splice_ratio")
@@ -144,7 +144,7 @@ jump where two tracks of different genres are spliced, over the median change pe
 
 
 def aims_table(rows: list[dict]) -> str:
-    """The mappings' aims as a Markdown table (printed by the command, pasted in the README)."""
+    """The mappings' aims as a Markdown table (printed by the command, pasted in docs/default-look.md)."""
     lines = ["| mapping | " + " | ".join(HEADERS) + " |", "|---" + "|---:" * len(COLUMNS) + "|"]
     for r in rows:
         cells = ["–" if r[c] is None or r[c] != r[c] else f"{r[c]:.3f}" for c in COLUMNS]

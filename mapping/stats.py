@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from sklearn.metrics import silhouette_score
 
 
 def component_stats(X: np.ndarray) -> dict[str, list[float]]:
@@ -33,7 +34,6 @@ def by_group(
 
 def silhouette(points: np.ndarray, labels: Sequence[str]) -> float | None:
     """Silhouette score of the points by label (Euclidean); None when undefined (one label, …)."""
-    from sklearn.metrics import silhouette_score
 
     n_labels = len(set(labels))
     if not 2 <= n_labels <= len(labels) - 1:

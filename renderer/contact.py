@@ -7,7 +7,10 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import av
 from PIL import Image, ImageDraw, ImageFont
+
+from deepviz.core.files import atomic_path
 
 THUMB_W, THUMB_H = 320, 180
 COLUMNS = 5
@@ -17,7 +20,6 @@ BACKGROUND, INK, MUTED = (18, 18, 22), (235, 235, 235), (150, 150, 160)
 
 def video_still(path: str | os.PathLike, at: float = 0.4) -> Image.Image | None:
     """The first frame at `at` of the video's length, as a thumbnail; None when unreadable."""
-    import av
 
     try:
         with av.open("file:" + os.fspath(path)) as c:
@@ -70,7 +72,6 @@ def contact_sheet(rows: Sequence[dict], folder: Path) -> Image.Image:
 
 def write_contact_sheet(rows: Sequence[dict], folder: Path, out: Path) -> Path | None:
     """contact-sheet.png of the videos in `rows`, written atomically; None when there are none."""
-    from deepviz.fileio import atomic_path
 
     if not rows:
         return None

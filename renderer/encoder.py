@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from deepviz import interrupts
-from deepviz.errors import DeepvizError
+from deepviz.core import interrupts
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import commit, temp_path_for
 from deepviz.extract.ffmpeg import ffmpeg_exe, file_url, last_error_line
-from deepviz.fileio import commit, temp_path_for
 from deepviz.renderer.sequence import commit_folder, is_sequence, temp_folder
+from deepviz.scenes.gl import is_software
 
 NTSC = (Fraction(24000, 1001), Fraction(30000, 1001), Fraction(60000, 1001))
 
@@ -101,7 +102,6 @@ def choose_encoder(name: str, gl_renderer: str) -> str:
     rasterizers) and h264_nvenc works there (datacentre GPUs such as the H100 have no NVENC)."""
     if name == "x264":
         return "x264"
-    from deepviz.scenes.gl import is_software
 
     if name == "auto" and is_software(gl_renderer):
         return "x264"

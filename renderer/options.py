@@ -6,7 +6,8 @@ import dataclasses
 import os
 from dataclasses import dataclass
 
-from deepviz.options import option, parse_size
+from deepviz.core.options import option, parse_size
+from deepviz.extract.decode import read_tags
 
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
            "veryslow")  # x264's, fastest first  # fmt: skip
@@ -32,7 +33,7 @@ QUALITIES = {
     "draft": Quality("ultrafast", 23, ("-x264-params", "deblock=1,1"),
                      ("-preset", "p1", "-rc", "vbr", "-cq", "26"), shrink=2),
     # x264's fastest search with its deblocking filter back on: the SSIM of `medium` crf 18 on
-    # our frames at half the encoder time of veryfast (README, "Encoder profiles")
+    # our frames at half the encoder time of veryfast (docs/usage.md, "Encoder profiles")
     "normal": Quality("ultrafast", 20, ("-x264-params", "deblock=1,1"),
                       ("-preset", "p4", "-rc", "vbr", "-cq", "19"), ("veryfast", 18)),
     "small": Quality("medium", 22, (), ("-preset", "p6", "-rc", "vbr", "-cq", "25")),
@@ -140,7 +141,6 @@ class OverlayOptions:
             return "", ""
         tags: dict[str, str] = {}
         if self.title is None or self.artist is None:
-            from deepviz.extract.decode import read_tags
 
             tags = read_tags(audio)
         title = self.title if self.title is not None else tags.get("title", "")

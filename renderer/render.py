@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import moderngl
 import numpy as np
+from PIL import Image
 
-from deepviz.errors import DeepvizError
+from deepviz.core.console import progress_bar
+from deepviz.core.errors import DeepvizError
 from deepviz.mapping.timeline import frame_count
-from deepviz.progress import progress_bar
 from deepviz.renderer.encoder import QUEUED_FRAMES, VideoWriter, choose_encoder
 from deepviz.renderer.labels import grid_shape, label_image
 from deepviz.renderer.options import QUALITIES, VideoOptions
@@ -192,7 +193,6 @@ def render_panels(
 
 def shrunk(overlay: tuple[np.ndarray, int, int], factor: float) -> tuple[np.ndarray, int, int]:
     """An overlay (rgba, x, y_top) for a frame `factor` times smaller."""
-    from PIL import Image
 
     rgba, x, y = overlay
     h, w = rgba.shape[:2]

@@ -9,8 +9,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from deepviz.errors import DeepvizError
-from deepviz.fileio import umask
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import umask
 
 FRAME_NUMBER = re.compile(r"%0?[1-9]?d")
 

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.renderer.options import OverlayOptions, VideoOptions
+from deepviz.scenes.base import SceneStyle
+from deepviz.scenes.palettes import load_palette
 
 if TYPE_CHECKING:
     from deepviz.scenes.base import SceneStyle
@@ -89,19 +91,17 @@ def background_image(path: str | os.PathLike, width: int, height: int) -> np.nda
 
 def scene_style(palette: str | None, background: str | None, width: int, height: int) -> SceneStyle:
     """A --palette and --background for panels width × height (checked: one line if bad)."""
-    from deepviz.scenes.base import SceneStyle
-    from deepviz.scenes.palettes import load_palette
 
     image = background_image(background, width, height) if background else None
     return SceneStyle(load_palette(palette), image)
 
 
-def check_dressing(video: VideoOptions, overlay: OverlayOptions | None, scenes, note) -> None:
+def check_dressing(video: VideoOptions, overlay: OverlayOptions | None, scenes, console) -> None:
     """The palette, background and logo (a video's dressing) read and checked before any work,
     one line if bad; a note when --background is given but no scene draws it. (Pass no
     `overlay` where `overlays_for` reads the logo anyway.)"""
     scene_style(video.palette, video.background, 16, 16)
     if video.background and "bar" not in scenes:
-        note("deepviz: note: --background is VIZ-BAR's backdrop; VIZ-REAL draws its own sky")
+        console.note("deepviz: note: --background is VIZ-BAR's backdrop; VIZ-REAL draws its own sky")
     if overlay is not None and overlay.logo:
         logo_overlay(overlay.logo, overlay.logo_pos, video.width, video.height)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import moderngl
 import numpy as np
 
-from deepviz.scenes.base import Param, Scene, SceneStyle, Shader, Viewport
+from deepviz.scenes.base import Param, Scene, SceneStyle
+from deepviz.scenes.gl import Viewport
 from deepviz.scenes.palettes import Palette
 from deepviz.scenes.registry import register
+from deepviz.scenes.shaders import Shader
 
 PEAK_HOLD = 0.35  # seconds a peak marker stays at its maximum
 PEAK_FALL = 0.6  # then falls at this many full lengths per second

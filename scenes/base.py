@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import moderngl
 import numpy as np
 
+from deepviz.scenes.canvas import Canvas
+from deepviz.scenes.gl import Viewport
 from deepviz.scenes.palettes import PALETTES, Palette
-from deepviz.scenes.shaders import ShaderProgram
-
-Viewport = tuple[int, int, int, int]  # x, y (lower-left, GL convention), width, height
+from deepviz.scenes.shaders import Shader, ShaderProgram
 
 
 @dataclass(frozen=True)
@@ -26,17 +26,6 @@ class Param:
 
     def value(self, x: float) -> float:
         return self.low + float(x) * (self.high - self.low)
-
-
-@dataclass(frozen=True)
-class Shader:
-    """A program of a scene: its two stages, files prepended to the fragment stage, its uniforms."""
-
-    vertex: str
-    fragment: str
-    uniforms: tuple[str, ...]
-    includes: tuple[str, ...] = ()
-    defines: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -128,7 +117,6 @@ class Scene:
 
     def frame(self) -> bytes:
         """The current state drawn alone: RGB24, rows top to bottom, width × height × 3."""
-        from deepviz.scenes.canvas import Canvas
 
         if self._canvas is None:
             self._canvas = Canvas(self.ctx, self.width, self.height, self.samples, self.depth)

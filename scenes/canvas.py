@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import moderngl
 import numpy as np
 
-from deepviz.scenes.base import Shader, Viewport
-from deepviz.scenes.shaders import ShaderProgram
+from deepviz.scenes.gl import Viewport
+from deepviz.scenes.shaders import Shader, ShaderProgram
 
 OVERLAY = Shader("fullscreen.vert.glsl", "overlay.frag.glsl", ("u_image", "u_rect"))
 STRIP = Shader("fullscreen.vert.glsl", "strip.frag.glsl", ("u_values", "u_rect"))

@@ -6,7 +6,9 @@ import os
 
 import moderngl
 
-from deepviz.errors import DeepvizError, first_line
+from deepviz.core.errors import DeepvizError, first_line
+
+Viewport = tuple[int, int, int, int]  # x, y (lower-left, GL convention), width, height
 
 
 def _load_triton_first() -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import read_small_file
 
 MAX_PALETTE_BYTES = 64 * 1024
 FIELDS = ("name", "colors", "spheres", "sky", "background")
@@ -142,7 +143,7 @@ PALETTES = {
 
 
 def load_palette(spec: str | None) -> Palette:
-    """A built-in palette by name, or a JSON file (see README); one-line DeepvizError otherwise."""
+    """A built-in palette by name, or a JSON file (see docs/usage.md, "Palettes"); one-line DeepvizError otherwise."""
     if spec is None:
         return PALETTES["spectrum"]
     if spec in PALETTES:
@@ -155,7 +156,6 @@ def load_palette(spec: str | None) -> Palette:
 
 def read_palette(path: str | os.PathLike) -> Palette:
     """A palette JSON file, every field checked."""
-    from deepviz.fileio import read_small_file
 
     raw = read_small_file(path, MAX_PALETTE_BYTES, "palette file")
     try:

@@ -9,11 +9,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import moderngl
 
-from deepviz.errors import DeepvizError, first_line
-from deepviz.scenes.base import Shader
+from deepviz.core.errors import DeepvizError, first_line
 from deepviz.scenes.canvas import Canvas
 from deepviz.scenes.gl import is_software
-from deepviz.scenes.shaders import ShaderProgram
+from deepviz.scenes.shaders import Shader, ShaderProgram
 
 NV12 = Shader("fullscreen.vert.glsl", "nv12.frag.glsl", ("u_frame", "u_size"))
 

@@ -8,8 +8,10 @@ import math
 import moderngl
 import numpy as np
 
-from deepviz.scenes.base import Param, Scene, SceneStyle, Shader, Viewport
+from deepviz.scenes.base import Param, Scene, SceneStyle
+from deepviz.scenes.gl import Viewport
 from deepviz.scenes.registry import register
+from deepviz.scenes.shaders import Shader
 
 SKY_RADIUS = 80.0
 FOV_DEG = 40.0  # field of view across the shorter side of the frame

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING
 
 import moderngl
 
-if TYPE_CHECKING:
-    from deepviz.scenes.base import Shader
-
 VERSION = "#version 330\n"
+
+
+
+@dataclass(frozen=True)
+class Shader:
+    """A program of a scene: its two stages, files prepended to the fragment stage, its uniforms."""
+
+    vertex: str
+    fragment: str
+    uniforms: tuple[str, ...]
+    includes: tuple[str, ...] = ()
+    defines: dict[str, str] = field(default_factory=dict)
 
 
 def shader_file(filename: str) -> str:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from conftest import encode
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.audio import load_audio
 from deepviz.extract.decode import probe
 from deepviz.extract.synth import synth_track

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import sigint_as_ctrl_c
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.audio import write_audio
 from deepviz.extract.background import NetworkProcess
 from deepviz.extract.extractor import FeatureExtractor
@@ -22,7 +22,7 @@ from deepviz.extract.synth import synth_track
 
 BESIDE = """
 import sys, numpy as np
-from deepviz.pipeline import Planner, PlanOptions
+from deepviz.app.plan import Planner, PlanOptions
 planner = Planner(PlanOptions(device="cpu"), prefetch=sys.argv[1])
 f = planner.features(sys.argv[1])
 np.savez(sys.argv[2], values=f.values, env=f.envelopes, style=f.style, starts=f.segmentation.starts)

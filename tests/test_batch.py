@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from conftest import decode_frames, encode, session_processes, sigint_as_ctrl_c
 
+from deepviz.app.info import video_provenance
 from deepviz.extract.synth import synth_track
-from deepviz.pipeline import video_provenance
 
 SMALL = ["--size", "64x48", "--fps", "12", "--preset", "ultrafast", "--samples", "1"]
 

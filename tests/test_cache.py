@@ -7,8 +7,9 @@ import shutil
 
 import numpy as np
 
+from deepviz.app.plan import PlanOptions
+from deepviz.app.planner import Planner
 from deepviz.extract.cache import FeatureCache
-from deepviz.pipeline import Planner, PlanOptions
 
 
 def test_cached_features_equal_fresh_ones_and_follow_the_content(tmp_path, music_wav):
@@ -61,7 +62,7 @@ def test_a_cached_track_renders_without_loading_the_network(tmp_path, music_wav)
     assert list((tmp_path / "cache").rglob("*.npz"))  # … and the features cached
     assert not run("render", *common, "-o", str(second), "--seed", "9")  # cached: never loads
     assert not run("still", *common[:-2], "-y", "-o", str(tmp_path / "s.png"), "--at", "1")
-    from deepviz.pipeline import video_provenance
+    from deepviz.app.info import video_provenance
 
     a, b = video_provenance(str(first)), video_provenance(str(second))
     assert a == b and a["model_key"].startswith("default-")  # the same record, loaded or not

@@ -7,7 +7,7 @@ import pytest
 import torch
 import torchvision
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.checkpoint import Checkpoint, InputScaler, load_checkpoint, save_checkpoint
 from deepviz.extract.extractor import FeatureExtractor
 from deepviz.extract.models import build_model

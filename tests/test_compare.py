@@ -8,9 +8,9 @@ from click.testing import CliRunner
 from conftest import decode_frames, encode
 from PIL import Image
 
+from deepviz.app.compare import check_layout, vary_variants
 from deepviz.cli import main
-from deepviz.comparisons import check_layout, vary_variants
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.synth import synth_track
 from deepviz.renderer.labels import grid_shape
 

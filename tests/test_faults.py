@@ -15,7 +15,7 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.checkpoint import Checkpoint, InputScaler, load_checkpoint, save_checkpoint
 from deepviz.extract.models import build_model
 from deepviz.mapping import MappingOptions, fit_mapping, load_mapping

@@ -2,13 +2,8 @@
 
 import numpy as np
 
-from deepviz.extract.features import (
-    N_MFCC,
-    SEGMENT_FRAMES,
-    audio_patches,
-    mfcc,
-    segment_windows,
-)
+from deepviz.extract.features import N_MFCC, SEGMENT_FRAMES, mfcc, segment_windows
+from deepviz.extract.stream import audio_patches
 
 
 def test_mfcc_shape_and_frame_count():

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from fma_fixture import BROKEN_ID, HEADER, make_fma
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.audio import load_audio
-from deepviz.extract.features import audio_patches
+from deepviz.extract.stream import audio_patches
 from deepviz.training import fma
 
 

@@ -14,7 +14,7 @@ from conftest import sigint_as_ctrl_c
 
 LOOP = """
 import sys
-from deepviz.interrupts import clean_up, handle_termination
+from deepviz.core.interrupts import clean_up, handle_termination
 from deepviz.renderer.encoder import VideoWriter
 
 handle_termination()
@@ -68,7 +68,7 @@ SWALLOWED = """
 import ctypes, os, signal
 import click
 from deepviz.cli import DeepvizGroup
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 
 
 @click.group(cls=DeepvizGroup)
@@ -95,7 +95,7 @@ def test_an_interruption_a_callback_swallowed_is_reported_as_one(tmp_path):
 
 INSIDE_NUMBA = """
 import os, signal, time, traceback
-from deepviz.interrupts import handle_termination
+from deepviz.core.interrupts import handle_termination
 
 handle_termination()
 code = '''

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from deepviz.cli import main
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.scenes import create_context
 from deepviz.scenes.bar import PALETTE, BarScene
 from deepviz.scenes.base import SceneStyle
@@ -274,8 +274,8 @@ def test_compare_varies_the_palette(tmp_path, music_wav):
 
 
 def test_a_batch_redoes_videos_when_a_palette_file_changes(tmp_path):
-    from deepviz.manifest import options_digest
-    from deepviz.pipeline import PlanOptions
+    from deepviz.app.batch.manifest import options_digest
+    from deepviz.app.plan import PlanOptions
     from deepviz.renderer.options import VideoOptions
 
     palette = tmp_path / "brand.json"

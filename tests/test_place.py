@@ -11,13 +11,14 @@ from click.testing import CliRunner
 from conftest import encode
 from sklearn.metrics import silhouette_score
 
+from deepviz.app.plan import PlanOptions
+from deepviz.app.planner import Planner
 from deepviz.cli import main
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.extractor import FeatureExtractor
 from deepviz.extract.synth import STYLES, synth_track
 from deepviz.mapping import MappingOptions, fit_mapping, load_mapping
 from deepviz.mapping.place import EDGE, StylePlacement
-from deepviz.pipeline import Planner, PlanOptions
 
 
 def styled_vectors(rng, n_per=8, dim=40):

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from conftest import SR, decode_frames, encode
 
 from deepviz.cli import main
-from deepviz.extract.envelopes import envelopes
+from deepviz.extract.stream import envelopes
 from deepviz.mapping.pulse import frame_extras
 
 FPS = 24

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from conftest import decode_frames
 
 from deepviz.cli import main
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.scenes.readback import choose_readback
 
 W, H, FPS = 96, 64, 12

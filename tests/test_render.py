@@ -301,8 +301,8 @@ def test_sigterm_and_sighup_clean_up_like_ctrl_c(tmp_path, signum):
 
 
 def test_output_that_appears_during_a_render_is_kept(tmp_path, music_wav):
-    from deepviz.errors import DeepvizError
-    from deepviz.fileio import atomic_path
+    from deepviz.core.errors import DeepvizError
+    from deepviz.core.files import atomic_path
 
     target = tmp_path / "t.csv"
     with pytest.raises(DeepvizError, match="appeared while"):
@@ -374,7 +374,7 @@ def test_the_extension_chooses_the_format(tmp_path, music_wav, ext, video, audio
 
 
 def test_size_presets_and_a_vertical_frame_keeps_every_ball_in_view(tmp_path):
-    from deepviz.options import parse_size
+    from deepviz.core.options import parse_size
     from deepviz.scenes import create_context
     from deepviz.scenes.real import RealScene
 

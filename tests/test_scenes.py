@@ -279,7 +279,7 @@ def test_shader_constants_come_from_python():
 
 
 def test_the_command_line_offers_the_registered_scenes():
-    from deepviz.cli_render import render
+    from deepviz.cli.render import render
 
     option = next(p for p in render.params if p.name == "scene")
     assert sorted(option.type.choices) == sorted(SCENES)

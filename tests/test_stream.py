@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import encode
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.blocks import BLOCK_FRAMES
 from deepviz.extract.decode import audio_chunks, probe
 from deepviz.extract.features import HOP, N_FFT, N_MFCC, SEGMENT_FRAMES

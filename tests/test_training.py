@@ -12,9 +12,9 @@ from fma_fixture import BROKEN_ID, make_fma
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
-from deepviz import cli_training
-from deepviz.cli_training import models, train
-from deepviz.errors import DeepvizError
+from deepviz.cli import training as cli_training
+from deepviz.cli.training import models, train
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from deepviz.extract.extractor import FeatureExtractor
 from deepviz.extract.models import list_models

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from deepviz.extract.features import audio_patches
+from deepviz.core.console import progress_bar
+from deepviz.extract.audio import load_audio
+from deepviz.extract.inputs import audio_files
+from deepviz.extract.labels import genre_label
+from deepviz.extract.stream import audio_patches
 from deepviz.extract.synth import STYLES, synth_track
-from deepviz.progress import progress_bar
 
 
 class PatchRows:
@@ -97,10 +101,7 @@ def split_tracks(
 
 def folder_corpus(root: str, progress: bool = True, first_id: int = 0) -> PatchSet:
     """Every audio file under `root`'s style folders, labelled by its folder, as patches."""
-    from pathlib import Path
 
-    from deepviz.extract.audio import load_audio
-    from deepviz.fileio import audio_files, genre_label
 
     inputs = sorted(str(d) for d in Path(root).iterdir() if d.is_dir())
     files = audio_files(inputs)

@@ -11,7 +11,6 @@ few) are skipped, recorded and reported.
 
 from __future__ import annotations
 
-import csv
 import fcntl
 import hashlib
 import json
@@ -26,17 +25,18 @@ from pathlib import Path
 
 import numpy as np
 
-from deepviz.errors import DeepvizError
+from deepviz.core.console import progress_bar
+from deepviz.core.errors import DeepvizError
 from deepviz.extract.audio import load_audio
 from deepviz.extract.checkpoint import preprocessing_config
-from deepviz.extract.features import N_MFCC, SEGMENT_FRAMES, audio_patches
-from deepviz.progress import progress_bar
+from deepviz.extract.features import N_MFCC, SEGMENT_FRAMES
+from deepviz.extract.labels import FmaTrack, read_tracks, tracks_csv
+from deepviz.extract.stream import audio_patches
 from deepviz.training.corpus import PatchRows, PatchSet
 
 SUBSETS = ("small", "medium", "large")
 SPLITS = {"training": 0, "validation": 1, "test": 2}
 PATCH_SHAPE = (N_MFCC, SEGMENT_FRAMES)
-_COLUMNS = {("set", "subset"): "subset", ("set", "split"): "split", ("track", "genre_top"): "genre"}
 
 _decodes = 0  # audio files decoded by this process (the cache's tests read it)
 _decodes_lock = threading.Lock()
@@ -47,52 +47,10 @@ def decode_count() -> int:
     return _decodes
 
 
-@dataclass(frozen=True)
-class FmaTrack:
-    track_id: int
-    subset: str  # the smallest subset holding the track
-    split: str  # training | validation | test
-    genre: str  # genre_top; "" when the track has none
 
 
-def tracks_csv(metadata: str | os.PathLike) -> Path:
-    """`fma_metadata/` or the `tracks.csv` file itself."""
-    path = Path(metadata)
-    path = path / "tracks.csv" if path.is_dir() else path
-    if not path.is_file():
-        raise DeepvizError("no FMA tracks.csv here (give the fma_metadata folder)", path)
-    return path
 
 
-def read_tracks(metadata: str | os.PathLike) -> list[FmaTrack]:
-    """Every track of FMA's tracks.csv with its subset, split and top genre."""
-    path = tracks_csv(metadata)
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        try:
-            top, sub, third = next(reader), next(reader), next(reader)
-        except StopIteration:
-            raise DeepvizError("not FMA's tracks.csv (too short for its header)", path) from None
-        filled, last = [], ""
-        for name in top:  # the first header row names each column's group
-            last = name or last
-            filled.append(last)
-        where = {pair: i for i, pair in enumerate(zip(filled, sub, strict=False))}
-        missing = [f"{a}.{b}" for a, b in _COLUMNS if (a, b) not in where]
-        if missing or not third or third[0] != "track_id":
-            what = f"no column {', '.join(missing)}" if missing else "no track_id row"
-            raise DeepvizError(f"not FMA's tracks.csv ({what} in its header)", path)
-        idx = {key: where[pair] for pair, key in _COLUMNS.items()}
-        tracks = []
-        for n, row in enumerate(reader, start=4):
-            if not row:
-                continue
-            try:
-                values = {k: row[i].strip() for k, i in idx.items()}
-                tracks.append(FmaTrack(int(row[0]), **values))
-            except (ValueError, IndexError):
-                raise DeepvizError(f"row {n}: not a track row", path) from None
-    return tracks
 
 
 def select_tracks(tracks: list[FmaTrack], subset: str) -> list[FmaTrack]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
+from deepviz.core.options import option, parse_widths
 from deepviz.extract.models.registry import get_arch, list_models
-from deepviz.options import option, parse_widths
 
 
 @dataclass

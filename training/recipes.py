@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from deepviz.core.errors import DeepvizError
+from deepviz.training.corpus import folder_corpus, join, synth_corpus
+
 # `deepviz train --recipe default -o extract/weights/default.dvz` (or `make default-model`) runs this.
 DEFAULT_MODEL = {
     "arch": "ae",
@@ -31,10 +36,7 @@ def train_default(
     resume: str | None = None,
     keep_state: bool = False,
 ):
-    from pathlib import Path
 
-    from deepviz.errors import DeepvizError
-    from deepviz.training.corpus import folder_corpus, join, synth_corpus
     from deepviz.training.train import TrainConfig, train
 
     r = DEFAULT_MODEL

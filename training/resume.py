@@ -15,8 +15,8 @@ from pathlib import Path
 
 import torch
 
-from deepviz.errors import DeepvizError
-from deepviz.fileio import atomic_path
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import atomic_path
 
 FORMAT = "deepviz-resume"
 FORMAT_VERSION = 1

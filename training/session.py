@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from deepviz.errors import DeepvizError
+from deepviz.core.console import Console
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import check_output_path
+from deepviz.core.options import RunOptions
 from deepviz.extract.models.registry import get_arch
-from deepviz.fileio import check_output_path
-from deepviz.options import RunOptions
+from deepviz.training.corpus import synth_corpus
 from deepviz.training.options import CorpusOptions, TrainConfig, TrainJob
+from deepviz.training.recipes import train_default
+from deepviz.training.summary import trained_summary
 
 # Options `--recipe default` leaves to the user; the recipe fixes all others.
 RECIPE_FREE = {"recipe", "output", "device", "log", "overwrite", "quiet", "debug", "resume",
                "keep_state"}  # fmt: skip
-Say = Callable[[str], None]
 
 
 def checkpoint_output(job: TrainJob, overwrite: bool) -> Path:
@@ -48,7 +50,7 @@ def check_pretrained(cfg: TrainConfig) -> None:
         )
 
 
-def load_corpus(corpus: CorpusOptions, seed: int, progress: bool, log: str, warn: Say):
+def load_corpus(corpus: CorpusOptions, seed: int, progress: bool, log: str, console: Console):
     """The synthesized corpus or FMA's, as a PatchSet (unreadable FMA tracks reported)."""
     if (corpus.fma_audio is None) == (corpus.synth is None):
         raise DeepvizError(
@@ -57,7 +59,6 @@ def load_corpus(corpus: CorpusOptions, seed: int, progress: bool, log: str, warn
             else "give one corpus, not both --synth and --fma-audio"
         )
     if corpus.synth is not None:
-        from deepviz.training.corpus import synth_corpus
 
         data = synth_corpus(corpus.synth, corpus.synth_duration, seed=seed, progress=progress)
         data.info["corpus"] = f"synth:{corpus.synth}x{corpus.synth_duration:g}s"
@@ -73,16 +74,15 @@ def load_corpus(corpus: CorpusOptions, seed: int, progress: bool, log: str, warn
     if skipped:
         shown = ", ".join(f"{tid} ({why})" for tid, why in list(skipped.items())[:5])
         more = f", … (all in {log})" if len(skipped) > 5 else ""
-        warn(f"deepviz: warning: skipped {len(skipped)} unreadable tracks: {shown}{more}")
+        console.note(f"deepviz: warning: skipped {len(skipped)} unreadable tracks: {shown}{more}")
     return data
 
 
 def run_training(
     job: TrainJob, corpus: CorpusOptions, cfg: TrainConfig, run: RunOptions, given: set[str],
-    say: Say, warn: Say,
+    console: Console,
 ) -> None:  # fmt: skip
     """`deepviz train`: a recipe, or the configured network on the chosen corpus."""
-    from deepviz.training.summary import trained_summary
 
     out = checkpoint_output(job, run.overwrite)
     log = job.log or f"{out}.log.json"
@@ -92,21 +92,20 @@ def run_training(
         if extra:
             flags = ", ".join("--" + e.replace("_", "-") for e in extra)
             raise DeepvizError(f"--recipe {job.recipe} fixes the corpus and settings; drop {flags}")
-        from deepviz.training.recipes import train_default
 
         device = cfg.device if "device" in given else "cpu"
         ckpt = train_default(str(out), log, progress, device, job.resume, job.keep_state)
     else:
         if cfg.pretrained:
             check_pretrained(cfg)
-        data = load_corpus(corpus, cfg.seed, progress, log, warn)
+        data = load_corpus(corpus, cfg.seed, progress, log, console)
         tracks, paper = len(set(data.track_ids.tolist())), get_arch(cfg.arch).paper_name
-        say(f"{data.info.get('corpus')}: {tracks} tracks, {len(data)} segments, "
+        console.say(f"{data.info.get('corpus')}: {tracks} tracks, {len(data)} segments, "
             f"{len(data.label_names)} labels; training {cfg.arch} ({paper})")  # fmt: skip
         from deepviz.training.train import train
 
         ckpt = train(cfg, data, out, log, progress, resume=job.resume, keep_state=job.keep_state)
     if ckpt is None:
-        say(f"no checkpoint written (no epoch ran); log {log}")
+        console.say(f"no checkpoint written (no epoch ran); log {log}")
     else:
-        say(f"wrote {out}: {trained_summary(ckpt.meta.get('trained', {}))}; log {log}")
+        console.say(f"wrote {out}: {trained_summary(ckpt.meta.get('trained', {}))}; log {log}")

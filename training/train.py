@@ -20,12 +20,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from deepviz.errors import DeepvizError
+from deepviz.core.console import progress_bar
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import atomic_path
 from deepviz.extract.checkpoint import Checkpoint, InputScaler, load_checkpoint, save_checkpoint
 from deepviz.extract.extractor import resolve_device
 from deepviz.extract.models.registry import build_model, feature_layers, get_arch
-from deepviz.fileio import atomic_path
-from deepviz.progress import progress_bar
 from deepviz.training.corpus import PatchSet
 from deepviz.training.options import TrainConfig
 from deepviz.training.resume import TrainState, check_same_run, load_state, resume_path, save_state

@@ -1,9 +1,18 @@
 """Feature networks: the paper's three convolutional autoencoders and four genre classifiers.
 
-`list_models` / `get_model` (registry.py) are torch-free to import; the network modules (and torch,
-torchvision) load on first use of anything else here.
+Importing this package imports every network module (and torch, torchvision), and so registers
+their architectures, in the paper's order, as torchvision's `models` package does.
 """
 
+from deepviz.extract.models import autoencoder, classifiers  # noqa: F401 - they register themselves
+from deepviz.extract.models.autoencoder import AEConfig, ConvAutoencoder, build_autoencoder
+from deepviz.extract.models.classifiers import (
+    ClassifierConfig,
+    GenreClassifier,
+    build_classifier,
+    classifier_layers,
+    load_pretrained,
+)
 from deepviz.extract.models.registry import (
     ARCHITECTURES,
     Architecture,
@@ -11,34 +20,23 @@ from deepviz.extract.models.registry import (
     get_arch,
     get_model,
     list_models,
+    register_model,
 )
-
-_LAZY = {
-    "AEConfig": "autoencoder",
-    "ConvAutoencoder": "autoencoder",
-    "build_autoencoder": "autoencoder",
-    "ClassifierConfig": "classifiers",
-    "GenreClassifier": "classifiers",
-    "build_classifier": "classifiers",
-    "classifier_layers": "classifiers",
-    "load_pretrained": "classifiers",
-}
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(f"deepviz.extract.models.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 __all__ = [
     "ARCHITECTURES",
+    "AEConfig",
     "Architecture",
+    "ClassifierConfig",
+    "ConvAutoencoder",
+    "GenreClassifier",
+    "build_autoencoder",
+    "build_classifier",
     "build_model",
+    "classifier_layers",
     "get_arch",
     "get_model",
     "list_models",
-    *_LAZY,
+    "load_pretrained",
+    "register_model",
 ]

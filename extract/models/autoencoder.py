@@ -16,9 +16,20 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from deepviz.extract.models.registry import check_input_shape, list_models, whole
+from deepviz.extract.models.registry import (
+    Architecture,
+    check_input_shape,
+    register_model,
+    whole,
+)
 
-AE_VARIANTS = list_models("autoencoder")
+# name, the paper's name, family, the paper's learning rate and epochs, feature layer (the code)
+AUTOENCODERS = (
+    Architecture("ae", "NET-AE", "autoencoder", 2.5e-4, 40, None),
+    Architecture("ae-shared", "NET-AE-SHARED", "autoencoder", 2.5e-4, 40, None),
+    Architecture("ae-skip", "NET-AE-SKIP", "autoencoder", 5e-3, 20, None),
+)
+AE_VARIANTS = tuple(a.name for a in AUTOENCODERS)
 
 
 @dataclass
@@ -126,6 +137,7 @@ class DecoderBlock(nn.Module):
         return torch.sigmoid(x) if last else F.relu(x)
 
 
+@register_model(*AUTOENCODERS, config=AEConfig, name_field="variant")
 class ConvAutoencoder(nn.Module):
     def __init__(self, config: AEConfig | None = None):
         super().__init__()
@@ -149,6 +161,11 @@ class ConvAutoencoder(nn.Module):
         if self.style_head is not None and not self.style_head.weight.is_meta:
             nn.init.zeros_(self.style_head.weight)
             nn.init.zeros_(self.style_head.bias)
+
+    @staticmethod
+    def feature_layers(config: AEConfig) -> tuple[dict[str, int], str | None]:
+        """An autoencoder has one feature layer, its code (the registry's)."""
+        return {"code": config.code_size}, None
 
     def _init_weights(self) -> None:
         """He (Kaiming) init for the ReLU stack, as torchvision's VGG does.

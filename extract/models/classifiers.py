@@ -23,15 +23,36 @@ import torch
 import torchvision
 from torch import nn
 
-from deepviz.errors import DeepvizError
-from deepviz.extract.models.registry import ARCHITECTURES, check_input_shape, list_models, whole
+from deepviz.core.errors import DeepvizError
+from deepviz.extract.models.registry import (
+    Architecture,
+    check_input_shape,
+    register_model,
+    whole,
+)
 
-CLASSIFIER_ARCHS = list_models("classifier")
+
+def _classifier(name: str, builder: str, weights: str, n_conv: int, layer: str) -> Architecture:
+    paper = f"NET-{name.upper().replace('ALEXNET', 'ALEX')}"
+    return Architecture(name, paper, "classifier", 1e-5, 25, layer, (builder, weights, n_conv))
+
+
+# name, torchvision's builder, its ImageNet weights, conv layers, the paper's feature layer
+CLASSIFIERS = {
+    a.name: a
+    for a in (
+        _classifier("alexnet", "alexnet", "AlexNet_Weights", 5, "L6"),
+        _classifier("vgg11", "vgg11_bn", "VGG11_BN_Weights", 8, "L8"),
+        _classifier("vgg13", "vgg13_bn", "VGG13_BN_Weights", 10, "L10"),
+        _classifier("vgg16", "vgg16_bn", "VGG16_BN_Weights", 13, "L15"),
+    )
+}
+CLASSIFIER_ARCHS = tuple(CLASSIFIERS)
 
 
 def _torchvision_builder(arch: str):
     """torchvision's constructor for `arch` (vgg16 → torchvision.models.vgg16_bn)."""
-    return getattr(torchvision.models, ARCHITECTURES[arch].torchvision[0])
+    return getattr(torchvision.models, CLASSIFIERS[arch].torchvision[0])
 
 
 @dataclass
@@ -57,11 +78,11 @@ class ClassifierConfig:
 
     @property
     def n_conv(self) -> int:
-        return ARCHITECTURES[self.arch].torchvision[2]
+        return CLASSIFIERS[self.arch].torchvision[2]
 
     @property
     def default_layer(self) -> str:
-        return ARCHITECTURES[self.arch].default_layer
+        return CLASSIFIERS[self.arch].default_layer
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -86,6 +107,7 @@ def head(fc_dim: int, fc_hidden: int, n_genres: int, dropout: float) -> nn.Seque
     )
 
 
+@register_model(*CLASSIFIERS.values(), config=ClassifierConfig, name_field="arch")
 class GenreClassifier(nn.Module):
     """A torchvision AlexNet / VGG-BN (`self.net`) adapted to 1×64×96 MFCC patches."""
 
@@ -127,6 +149,11 @@ class GenreClassifier(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Genre logits of (N, 1, 64, 96) patches."""
         return self.net(x)
+
+    @staticmethod
+    def feature_layers(config: ClassifierConfig) -> tuple[dict[str, int], str | None]:
+        """(layer → dimension, default layer) of a config, no weights allocated (the registry's)."""
+        return classifier_layers(config), config.default_layer
 
     @property
     def layers(self) -> dict[str, int]:
@@ -184,7 +211,7 @@ def trunk_size(config: ClassifierConfig) -> int:
 
 def pretrained_file(arch: str) -> tuple[Path, str]:
     """Where torch hub caches torchvision's ImageNet weights for `arch`, and their URL."""
-    weights = getattr(torchvision.models, ARCHITECTURES[arch].torchvision[1]).IMAGENET1K_V1
+    weights = getattr(torchvision.models, CLASSIFIERS[arch].torchvision[1]).IMAGENET1K_V1
     name = os.path.basename(urlparse(weights.url).path)
     return Path(torch.hub.get_dir()) / "checkpoints" / name, weights.url
 

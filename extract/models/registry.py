@@ -1,17 +1,18 @@
-"""The one table of feature networks, torchvision-style: `list_models()`, `get_model(name, **config)`.
+"""The table of feature networks, torchvision-style: `list_models()`, `get_model(name, **config)`.
 
-Torch-free until a model is built: the command line reads names, paper names and defaults from here
-without importing torch. Each architecture's builder module is imported on first use.
+The registry knows no model: each network module registers its architectures with
+`@register_model(...)` on its `nn.Module`, as torchvision's `_api.py` does; importing
+`deepviz.extract.models` imports them all. This module itself imports no torch.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 
 if TYPE_CHECKING:
     from torch import nn
@@ -28,9 +29,6 @@ class Architecture:
     lr: float  # the paper's learning rate (SGD, momentum 0.95, batch 64)
     epochs: int  # and epochs
     default_layer: str | None  # the paper's feature layer (None: the autoencoders' code)
-    module: str  # deepviz.extract.models.<module> holds `config` and `builder`
-    config: str  # its config dataclass
-    builder: str  # its nn.Module class, built from the config
     torchvision: tuple[str, str, int] | None = None  # builder, ImageNet weights enum, conv layers
 
     @property
@@ -43,31 +41,33 @@ class Architecture:
         return self.family == "classifier"
 
 
-def _ae(name: str, paper: str, lr: float, epochs: int) -> Architecture:
-    return Architecture(
-        name, paper, "autoencoder", lr, epochs, None, "autoencoder", "AEConfig", "ConvAutoencoder"
-    )
+@dataclass(frozen=True)
+class Registration:
+    """How the networks of registered architectures are built: the config dataclass (its field
+    `name_field` holds the architecture's name) and the `nn.Module` class built from it."""
+
+    config: type
+    builder: type
+    name_field: str
 
 
-def _classifier(name: str, builder: str, weights: str, n_conv: int, layer: str) -> Architecture:
-    return Architecture(
-        name, f"NET-{name.upper().replace('ALEXNET', 'ALEX')}", "classifier", 1e-5, 25, layer,
-        "classifiers", "ClassifierConfig", "GenreClassifier", (builder, weights, n_conv),
-    )  # fmt: skip
+ARCHITECTURES: dict[str, Architecture] = {}  # filled by register_model, in import order
+_BUILDERS: dict[str, Registration] = {}
 
 
-ARCHITECTURES: dict[str, Architecture] = {
-    a.name: a
-    for a in (
-        _ae("ae", "NET-AE", 2.5e-4, 40),
-        _ae("ae-shared", "NET-AE-SHARED", 2.5e-4, 40),
-        _ae("ae-skip", "NET-AE-SKIP", 5e-3, 20),
-        _classifier("alexnet", "alexnet", "AlexNet_Weights", 5, "L6"),
-        _classifier("vgg11", "vgg11_bn", "VGG11_BN_Weights", 8, "L8"),
-        _classifier("vgg13", "vgg13_bn", "VGG13_BN_Weights", 10, "L10"),
-        _classifier("vgg16", "vgg16_bn", "VGG16_BN_Weights", 13, "L15"),
-    )
-}
+def register_model(*archs: Architecture, config: type, name_field: str) -> Callable[[type], type]:
+    """Class decorator: the `nn.Module` builds these architectures from a `config` instance; it
+    may define `feature_layers(config) -> (layer → dimension, default layer)`."""
+
+    def register(builder: type) -> type:
+        for arch in archs:
+            if arch.name in ARCHITECTURES:
+                raise ValueError(f"architecture {arch.name!r} is registered twice")
+            ARCHITECTURES[arch.name] = arch
+            _BUILDERS[arch.name] = Registration(config, builder, name_field)
+        return builder
+
+    return register
 
 
 INPUT_SHAPE = (64, 96)  # MFCCs × frames of one patch: fixed by the preprocessing
@@ -110,22 +110,17 @@ def get_arch(name: str, path: str | None = None) -> Architecture:
 
 def model_config(name: str, config: dict[str, Any], path: str | None = None) -> Any:
     """The architecture's config dataclass (AEConfig / ClassifierConfig) from a config dict."""
-    arch = get_arch(name, path)
-    cls = getattr(importlib.import_module(f"deepviz.extract.models.{arch.module}"), arch.config)
-    key = "variant" if arch.family == "autoencoder" else "arch"
+    get_arch(name, path)
+    reg = _BUILDERS[name]
     try:
-        return cls(**{**config, key: name})
+        return reg.config(**{**config, reg.name_field: name})
     except (TypeError, ValueError) as exc:
         raise DeepvizError(f"bad model config for {name}: {exc}", path) from None
 
 
 def build_model(name: str, config: dict[str, Any], path: str | None = None) -> nn.Module:
     """An untrained network of architecture `name` from its config dict."""
-    cfg = model_config(name, config, path)
-    arch = ARCHITECTURES[name]
-    return getattr(importlib.import_module(f"deepviz.extract.models.{arch.module}"), arch.builder)(
-        cfg
-    )
+    return _BUILDERS[name].builder(model_config(name, config, path))
 
 
 def get_model(name: str, **config: Any) -> nn.Module:
@@ -136,10 +131,6 @@ def get_model(name: str, **config: Any) -> nn.Module:
 def feature_layers(
     name: str, config: dict[str, Any], path: str | None = None
 ) -> tuple[dict[str, int], str | None]:
-    """(layer → dimension, default layer) of an architecture; autoencoders have one, "code"."""
+    """(layer → dimension, default layer) of an architecture, from its builder's own account."""
     cfg = model_config(name, config, path)
-    if not ARCHITECTURES[name].is_classifier:
-        return {"code": cfg.code_size}, None
-    from deepviz.extract.models.classifiers import classifier_layers
-
-    return classifier_layers(cfg), cfg.default_layer
+    return _BUILDERS[name].builder.feature_layers(cfg)

@@ -9,9 +9,12 @@ import json
 import os
 from pathlib import Path
 
-from deepviz.pipeline import PlanOptions, Say, silent
+from deepviz.app.batch.jobs import TrackJob
+from deepviz.app.plan import PlanOptions
+from deepviz.core.console import SILENT, Console
+from deepviz.core.files import atomic_path
+from deepviz.extract.cache import file_digest
 from deepviz.renderer.options import VideoOptions
-from deepviz.workers import TrackJob
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "deepviz-batch-manifest"
@@ -22,7 +25,6 @@ def options_digest(plan: PlanOptions, video: VideoOptions, model_key: str | None
                    fit_text: str | None, overlay=None) -> str:  # fmt: skip
     """Names everything that decides a video's frames and sound, for the manifest (the files a
     palette, background or logo option names by their contents: an edited palette redoes)."""
-    from deepviz.extract.cache import file_digest
 
     named = [video.palette, video.background, overlay.logo if overlay else None]
     doc = {"plan": dataclasses.asdict(plan), "video": dataclasses.asdict(video),
@@ -36,13 +38,13 @@ class Manifest:
     """What each video of the folder was made from: {output: {source, source_sha256, options,
     row}}; rewritten atomically after every track, so an interruption leaves it consistent."""
 
-    def __init__(self, folder: Path, note: Say = silent):
+    def __init__(self, folder: Path, console: Console = SILENT):
         self.path = folder / MANIFEST
         self.entries: dict[str, dict] = {}
         if self.path.is_file():
-            self.entries = self._read(note)
+            self.entries = self._read(console)
 
-    def _read(self, note: Say) -> dict[str, dict]:
+    def _read(self, console: Console) -> dict[str, dict]:
         try:
             if self.path.stat().st_size > MAX_MANIFEST_BYTES:
                 raise ValueError("too large")
@@ -53,7 +55,7 @@ class Manifest:
             if not isinstance(tracks, dict) or not all(_valid_entry(e) for e in tracks.values()):
                 raise ValueError("malformed entries")
         except (OSError, ValueError, RecursionError) as exc:
-            note(f"deepviz: note: {self.path}: ignored ({exc}); every video is checked again")
+            console.note(f"deepviz: note: {self.path}: ignored ({exc}); every video is checked again")
             return {}
         return tracks
 
@@ -65,7 +67,6 @@ class Manifest:
         return None
 
     def record(self, out: Path, source_sha: str, options: str, row: dict) -> None:
-        from deepviz.fileio import atomic_path
 
         self.entries[str(out)] = {"source": row["file"], "source_sha256": source_sha,
                                   "options": options, "row": row}  # fmt: skip
@@ -80,9 +81,8 @@ def _valid_entry(e) -> bool:
 
 
 def new_jobs(pairs, manifest: Manifest, options: str, force: bool, overwrite: bool,
-             note: Say) -> tuple[list[TrackJob], list[dict], dict[int, str]]:  # fmt: skip
+             console: Console) -> tuple[list[TrackJob], list[dict], dict[int, str]]:  # fmt: skip
     """(jobs to run, rows of videos already up to date, each job's input digest)."""
-    from deepviz.extract.cache import file_digest
 
     todo, done, digests = [], [], {}
     for i, (src, out) in enumerate(pairs):
@@ -92,7 +92,7 @@ def new_jobs(pairs, manifest: Manifest, options: str, force: bool, overwrite: bo
             done.append({**row, "status": "skipped"})
             continue
         if out.exists() and str(out) not in manifest.entries and not (overwrite or force):
-            note(f"deepviz: skipped {out}: exists and was not made by this batch (use -y)")
+            console.note(f"deepviz: skipped {out}: exists and was not made by this batch (use -y)")
             done.append({"file": str(src), "output": str(out), "status": "skipped",
                          "error": "exists, not made by this batch"})  # fmt: skip
             continue

@@ -4,102 +4,16 @@ network), or on a Dask cluster. Every executor runs `run_track` and yields the s
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import queue
 import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
-from deepviz import interrupts
-from deepviz.errors import DeepvizError
-from deepviz.pipeline import PlanOptions
-from deepviz.renderer.options import OverlayOptions, VideoOptions
-
-
-@dataclass(frozen=True)
-class BatchSettings:
-    """What every track of a batch shares; sent once to each worker (a Dask task carries it)."""
-
-    plan: PlanOptions
-    video: VideoOptions
-    fit_text: str | None  # the shared fit as JSON, None: each track fitted on itself
-    fit_name: str | None  # how provenance names it (fit.json in the output folder)
-    motion: float
-    overlay: OverlayOptions | None = None  # title (from each track's tags), logo
-
-
-@dataclass(frozen=True)
-class TrackJob:
-    index: int
-    source: str
-    output: str
-    replace: bool = False  # an earlier video of this batch (or -y): replace it; else never
-
-
-class TrackRenderer:
-    """A GL context, the network and the shared fit, set up once per process."""
-
-    def __init__(self, settings: BatchSettings):
-        import dataclasses
-
-        from deepviz.mapping.fitted import parse_mapping
-        from deepviz.pipeline import Planner
-        from deepviz.scenes import create_context
-
-        self.settings = settings
-        self.gl = create_context()
-        shared = settings.fit_text is not None
-        plan = dataclasses.replace(settings.plan, fit_path="track") if shared else settings.plan
-        self.planner = Planner(plan)
-        if shared:
-            fitted = parse_mapping(settings.fit_text, settings.fit_name or "fit.json")
-            fitted.path = settings.fit_name
-            self.planner.fitted, self.planner.motion = fitted, settings.motion
-
-    def render(self, job: TrackJob) -> dict:
-        """Render one track; its summary row (a DeepvizError becomes a failed row)."""
-        from deepviz.renderer.render import Panel, frame_range, render_panels
-        from deepviz.renderer.titles import overlays_for
-
-        start = time.perf_counter()
-        try:
-            s, planner = self.settings, self.planner
-            overlays = overlays_for(s.overlay, job.source, s.video.width, s.video.height)
-            curves = planner.curves(job.source)
-            render_panels([Panel(curves, s.plan.scene, s.plan.seed)], job.source, job.output,
-                          s.video, True, self.gl, overwrite=job.replace,
-                          metadata=planner.provenance(s.video), audio_stream=s.plan.audio_stream,
-                          overlays=overlays)  # fmt: skip
-        except DeepvizError as exc:
-            return _failed(job, exc.problem if exc.path else str(exc))
-        frames = frame_range(curves, s.video.start, s.video.duration)
-        values = curves.values[frames.start : frames.stop].astype(float)
-        return {**_row(job, "done"), "duration": round(curves.duration, 3),
-                "render_seconds": round(time.perf_counter() - start, 2),
-                "means": dict(zip(curves.names, values.mean(axis=0).round(4).tolist())),
-                "stds": dict(zip(curves.names, values.std(axis=0).round(4).tolist()))}  # fmt: skip
-
-    def extract(self, job: TrackJob) -> dict:
-        """Only the features (into the cache), for a fit over the whole batch."""
-        try:
-            self.planner.features(job.source)
-        except DeepvizError as exc:
-            return {"file": job.source, "status": "failed", "error": exc.problem}
-        return {"file": job.source, "status": "done"}
-
-
-_RENDERERS: dict[int, TrackRenderer] = {}  # per process: one per batch's settings
-
-
-def run_track(settings: BatchSettings, job: TrackJob, what: str = "render") -> dict:
-    """The task every executor runs: render (or extract) one track with this process's setup."""
-    key = hash(repr(settings))  # by value: each Dask task brings its own copy
-    if key not in _RENDERERS:
-        _RENDERERS.clear()  # another batch's setup: free its GL context and network
-        _RENDERERS[key] = TrackRenderer(settings)
-    worker = _RENDERERS[key]
-    return worker.render(job) if what == "render" else worker.extract(job)
+from deepviz.app.batch.jobs import BatchOptions, BatchSettings, TrackJob, failed_row, run_track
+from deepviz.core import interrupts
+from deepviz.core.errors import DeepvizError
 
 
 def run_inline(settings, jobs: Sequence[TrackJob], what: str, on_start: Callable) -> Iterator:
@@ -109,12 +23,8 @@ def run_inline(settings, jobs: Sequence[TrackJob], what: str, on_start: Callable
         yield job, run_track(settings, job, what)
 
 
-def _row(job: TrackJob, status: str, error: str = "") -> dict:
-    return {"file": job.source, "output": job.output, "status": status, "error": error}
 
 
-def _failed(job: TrackJob, error: str) -> dict:
-    return _row(job, "failed", error)
 
 
 def _worker_main(settings: BatchSettings, what: str, tasks, results) -> None:
@@ -127,7 +37,7 @@ def _worker_main(settings: BatchSettings, what: str, tasks, results) -> None:
             try:
                 row = run_track(settings, job, what)
             except Exception as exc:  # noqa: BLE001 - a bug in one track must not stop the batch
-                row = _failed(job, f"{type(exc).__name__}: {exc}")
+                row = failed_row(job, f"{type(exc).__name__}: {exc}")
             results.put(("done", os.getpid(), row))
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: remove what the render had not committed
         interrupts.clean_up()
@@ -141,7 +51,6 @@ class WorkerPool:
     fails only its own track and is replaced."""
 
     def __init__(self, settings: BatchSettings, what: str, n: int):
-        import multiprocessing
 
         self.mp = multiprocessing.get_context("spawn")  # no fork of a process holding GL and torch
         self.settings, self.what = settings, what
@@ -177,7 +86,7 @@ class WorkerPool:
                 if all(p.exitcode is not None for p in self.procs):  # a job lost with its worker
                     for job in list(left.values()):
                         left.pop(job.index)
-                        yield job, _failed(job, "the worker process died")
+                        yield job, failed_row(job, "the worker process died")
                 continue
             if kind == "start":
                 running[pid] = job
@@ -194,7 +103,7 @@ class WorkerPool:
                 continue
             job = running.pop(p.pid)
             reason = f"signal {-p.exitcode}" if p.exitcode < 0 else f"exit {p.exitcode}"
-            yield job, _failed(job, f"the worker process died ({reason})")
+            yield job, failed_row(job, f"the worker process died ({reason})")
             self.procs[k] = self._worker()
             interrupts.start_process(self.procs[k])  # if interrupted after start, still closed
             self.tasks.put(None)
@@ -282,7 +191,38 @@ def run_dask(client, settings, jobs: Sequence[TrackJob], what: str, on_start: Ca
             try:
                 yield job, fut.result()
             except Exception as exc:  # noqa: BLE001 - a worker lost or a task's error: one row
-                yield job, _failed(job, f"on the Dask cluster: {type(exc).__name__}: {exc}")
+                yield job, failed_row(job, f"on the Dask cluster: {type(exc).__name__}: {exc}")
     finally:
         for fut in futures:
             fut.cancel()
+
+
+class Executor:
+    """Runs tracks inline (one job), in a WorkerPool, or on Dask; the same rows from each."""
+
+    def __init__(self, opts: BatchOptions, inline: bool):
+        self.opts, self.inline = opts, inline
+        self.client = None
+        if opts.executor == "dask":
+
+            self.client = dask_client(opts.scheduler, opts.workers())
+
+    def run(self, settings: BatchSettings, jobs: Sequence[TrackJob], what: str, on_start):
+
+        if self.client is not None:
+            yield from run_dask(self.client, settings, jobs, what, on_start)
+        elif self.inline or self.opts.workers() == 1 or len(jobs) == 1:
+            yield from run_inline(settings, jobs, what, on_start)
+        else:
+            pool = WorkerPool(settings, what, min(self.opts.workers(), len(jobs)))
+            try:
+                yield from pool.run(jobs, on_start)
+            except BaseException:  # Ctrl-C, SIGTERM, an error: stop the workers now
+                pool.close(now=True)
+                raise
+            pool.close(now=False)
+
+    def close(self) -> None:
+        if self.client is not None:
+
+            close_quietly(self.client, self.client.cluster)

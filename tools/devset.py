@@ -1,4 +1,4 @@
-"""`python -m deepviz.training.devset`: the real-music development set, from Debian's freely
+"""`python tools/devset.py`: the real-music development set, from Debian's freely
 licensed game music (installed by `make music`), as 30 s clips in one folder per style.
 
 Used for deepviz's own measurements (`deepviz analyze`) and the shipped reference fit; never at

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import click
 
-from deepviz.cli_options import debug_option, options_from, run_options, stderr
+from deepviz.app.analyze import analyze_tracks
+from deepviz.app.fit import fit_files
+from deepviz.app.params import export_params
+from deepviz.app.plan import PlanOptions
+from deepviz.cli.options import debug_option, options_from, run_options
+from deepviz.core.console import Console
+from deepviz.core.options import RunOptions
 from deepviz.mapping.export import FORMATS
-from deepviz.options import RunOptions
-from deepviz.pipeline import PlanOptions, fit_files
+from deepviz.mapping.report import aims_table
+from deepviz.scenes import SCENES
+from deepviz.scenes.palettes import PALETTES, hex_of
 
 FIT_ONLY = ("scene", "fit_path", "param_order", "fps", "smoothing")  # no timeline in a fit
 
@@ -35,7 +42,7 @@ def fit(inputs, output, plan: PlanOptions, place, fma_metadata, center_on, run: 
     deepviz fit ./Rock ./Jazz ./Folk -o placed.json --mapping pca --place genres
     deepviz render song.mp3 -o song.mp4 --fit reference.json
     """
-    fit_files(inputs, output, plan, run, stderr(not run.quiet), stderr(), place, fma_metadata,
+    fit_files(inputs, output, plan, run, Console(quiet=run.quiet), place, fma_metadata,
               center_on)  # fmt: skip
 
 
@@ -64,10 +71,9 @@ def params(audio, output, fmt, units, start, duration, plan: PlanOptions, stats,
     deepviz params song.mp3 -o sliders.txt --format ae --units
     deepviz params song.mp3 -o - --format deforum --start 30 --duration 10
     """
-    from deepviz.pipeline import export_params
 
     export_params(audio, output, fmt, units, (start, duration), stats, plan, run,
-                  stderr(not run.quiet), stderr())  # fmt: skip
+                  Console(quiet=run.quiet))  # fmt: skip
 
 
 @click.command()
@@ -89,11 +95,9 @@ def analyze(inputs, output, fma_metadata, compare_mappings, plan: PlanOptions, r
     deepviz analyze ./Rock ./Electronic ./Folk -o report/ --mapping pca
     deepviz analyze ./fma_medium --fma-metadata fma_metadata -o report/ --compare-mappings
     """
-    from deepviz.mapping.report import aims_table
-    from deepviz.pipeline import analyze_tracks
 
     doc = analyze_tracks(inputs, output, plan, run, fma_metadata, compare_mappings,
-                         stderr(not run.quiet), stderr())  # fmt: skip
+                         Console(quiet=run.quiet))  # fmt: skip
     click.echo(aims_table(doc["mappings"]))
 
 
@@ -102,8 +106,6 @@ def analyze(inputs, output, fma_metadata, compare_mappings, plan: PlanOptions, r
 def scenes():
     """List the scenes and their parameters (ranges, and priority from most to least dynamic),
     and the built-in palettes."""
-    from deepviz.scenes import SCENES
-    from deepviz.scenes.palettes import PALETTES, hex_of
 
     for name, cls in SCENES.items():
         click.echo(f"{name}: {cls.description}")
@@ -113,10 +115,9 @@ def scenes():
             span = f"{p.low:g} to {p.high:g} {p.unit}".strip()
             click.echo(f"  {p.name:<11}{span:<22}{rank:<10}{p.description}")
         click.echo("")
-    click.echo('palettes (--palette NAME, or a JSON file: README, "Palettes"):')
+    click.echo('palettes (--palette NAME, or a JSON file: docs/usage.md, "Palettes"):')
     for name, palette in PALETTES.items():
         stops = " ".join(hex_of(c) for c in palette.stops) or "the hue sweep; plain RGB parameters"
         click.echo(f"  {name:<11}{stops}")
 
 
-COMMANDS = (fit, params, analyze, scenes)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from deepviz.batch import BatchOptions, batch_plan, run_batch
-from deepviz.cli_options import look_options, options_from, run_options, stderr
-from deepviz.cli_render import track_options
-from deepviz.options import RunOptions
-from deepviz.pipeline import PlanOptions
+from deepviz.app.batch.run import BatchOptions, batch_plan, run_batch
+from deepviz.app.plan import PlanOptions
+from deepviz.cli.options import look_options, options_from, run_options
+from deepviz.cli.render import track_options
+from deepviz.core.console import Console
+from deepviz.core.options import RunOptions
 from deepviz.renderer.options import OverlayOptions, VideoOptions
 
 
@@ -31,8 +32,6 @@ def batch(inputs, output, batch: BatchOptions, plan: PlanOptions, video: VideoOp
     deepviz batch ./FMA/Rock ./FMA/Folk -o videos/ --fit reference.json
     deepviz batch ./library -o videos/ --executor dask --scheduler tcp://host:8786
     """
-    run_batch(inputs, output, batch_plan(plan), video, run, batch, stderr(not run.quiet),
-              stderr(), overlay)  # fmt: skip
+    run_batch(inputs, output, batch_plan(plan), video, run, batch, Console(quiet=run.quiet), overlay)  # fmt: skip
 
 
-COMMANDS = [batch]

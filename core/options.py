@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from deepviz.errors import DeepvizError
+from deepviz.core.errors import DeepvizError
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from deepviz.errors import DeepvizError
-from deepviz.options import RunOptions, coerce
-from deepviz.pipeline import DEFAULT_MOTION, Planner, PlanOptions, Say, silent
+from PIL import Image
+
+from deepviz.app.plan import DEFAULT_MOTION, PlanOptions
+from deepviz.app.planner import Planner
+from deepviz.core.console import SILENT, Console
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import atomic_path, check_output_path
+from deepviz.core.options import RunOptions, coerce
+from deepviz.extract.audio import check_input_file
+from deepviz.mapping.fitted import fit_on_tracks
+from deepviz.mapping.options import parse_mapping_specs
+from deepviz.renderer.encoder import FORMATS
+from deepviz.renderer.render import Panel, render_panels, render_still
+from deepviz.renderer.titles import check_dressing
+from deepviz.scenes import create_context
+from deepviz.scenes.palettes import load_palette
 
 # --vary KEY → the PlanOptions field it sets (palette: the panel's): every option that shapes
 # the picture
@@ -58,7 +71,6 @@ def _values(key: str, text: str) -> list[tuple[str, dict]]:
         elif key == "fit" and raw in ("reference", "track"):
             out.append((raw, {"fit_path": raw}))
         elif key == "palette":
-            from deepviz.scenes.palettes import load_palette
 
             load_palette(raw)  # checked now, before any work
             out.append((raw, {"palette": raw}))
@@ -86,7 +98,6 @@ def vary_variants(specs: Sequence[str]) -> list[Variant]:
 
 def mapping_variants(text: str, plan: PlanOptions) -> list[Variant]:
     """The `--mappings` shorthand as variants (its labels name the paper's method numbers)."""
-    from deepviz.mapping.options import parse_mapping_specs
 
     return [
         Variant(
@@ -115,14 +126,14 @@ class PanelSource:
     """Planners for the panels' options, sharing networks and features: each (model, layer) is
     loaded once and each track extracted once per network."""
 
-    def __init__(self, say: Say = silent, note: Say = silent, prefetch: str | None = None):
+    def __init__(self, console: Console = SILENT, prefetch: str | None = None):
         """`prefetch`: a track whose network the first planner starts in its own process."""
-        self.say, self.note, self.prefetch = say, note, prefetch
+        self.console, self.prefetch = console, prefetch
         self.extractors: dict[tuple, object] = {}
         self.tracks: dict[tuple, object] = {}
 
     def planner(self, plan: PlanOptions) -> Planner:
-        planner = Planner(plan, self.say, self.note, extractor=self.extractors.get(network(plan)),
+        planner = Planner(plan, self.console, extractor=self.extractors.get(network(plan)),
                           prefetch=self.prefetch)  # fmt: skip
         self.prefetch = None
         return planner
@@ -139,7 +150,6 @@ class PanelSource:
 def variant_panels(audio: str, plan: PlanOptions, variants: list[Variant], labels: bool,
                    source: PanelSource) -> list:  # fmt: skip
     """One panel per variant of the plan, all on the same track."""
-    from deepviz.renderer.render import Panel
 
     panels = []
     for v in variants:
@@ -156,8 +166,6 @@ def variant_panels(audio: str, plan: PlanOptions, variants: list[Variant], label
 def track_panels(audios: Sequence[str], plan: PlanOptions, labels: bool, source: PanelSource):
     """One panel per track, all mapped by one shared fit: the plan's (a file, or the model's
     reference fit), else the plan's mapping fitted on all the tracks' segments."""
-    from deepviz.mapping.fitted import fit_on_tracks
-    from deepviz.renderer.render import Panel
 
     planner = source.planner(plan)
     feats = [source.features(planner, a) for a in audios]
@@ -179,8 +187,6 @@ def track_panels(audios: Sequence[str], plan: PlanOptions, labels: bool, source:
 
 def check_output(output: str, still: float | None, overwrite: bool) -> Path:
     """A video (.mp4) or, with --still, a picture (.png); checked before any work."""
-    from deepviz.fileio import check_output_path
-    from deepviz.renderer.encoder import FORMATS
 
     out = check_output_path(output, overwrite)
     suffix = out.suffix.lower()
@@ -211,26 +217,20 @@ def plan_panels(audios: Sequence[str], plan: PlanOptions, opts: CompareOptions, 
 
 def compare(
     audios: Sequence[str], output: str, plan: PlanOptions, video, run: RunOptions,
-    opts: CompareOptions, say: Say = silent, note: Say = silent,
+    opts: CompareOptions, console: Console = SILENT,
 ) -> Path:  # fmt: skip
     """`deepviz compare`: panels of variants or tracks → a video with the chosen track's audio,
     or the frame at --still T as a PNG."""
-    from PIL import Image
 
-    from deepviz.extract.audio import check_input_file
-    from deepviz.fileio import atomic_path
-    from deepviz.renderer.render import render_panels, render_still
-    from deepviz.renderer.titles import check_dressing
-    from deepviz.scenes import create_context
 
     varied = [v.split("=", 1)[1].split(",") for v in opts.vary if v.startswith("scene=")]
-    check_dressing(video, None, sum(varied, [plan.scene]), note)
+    check_dressing(video, None, sum(varied, [plan.scene]), console)
     for audio in audios:
         check_input_file(audio)
     if not 1 <= opts.audio <= len(audios):
         raise DeepvizError(f"--audio {opts.audio}: there are {len(audios)} tracks")
     out = check_output(output, opts.still, run.overwrite)
-    make_panels = plan_panels(audios, plan, opts, PanelSource(say, note, prefetch=audios[0]))
+    make_panels = plan_panels(audios, plan, opts, PanelSource(console, prefetch=audios[0]))
     gl = create_context()
     panels = make_panels()
     layout = {"grid": opts.grid, "show_params": opts.show_params, "lead": opts.audio - 1}
@@ -241,5 +241,5 @@ def compare(
     else:
         render_panels(panels, audios[opts.audio - 1], out, video, run.quiet, gl,
                       overwrite=run.overwrite, **layout)  # fmt: skip
-    say(f"wrote {out}")
+    console.say(f"wrote {out}")
     return out

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
-from deepviz.cli_options import debug_option, look_options, options_from, run_options, stderr
-from deepviz.options import RunOptions
-from deepviz.pipeline import PlanOptions, render_tracks
+from deepviz.app.batch.run import render_inputs
+from deepviz.app.compare import CompareOptions
+from deepviz.app.compare import compare as run_compare
+from deepviz.app.info import video_provenance
+from deepviz.app.plan import PlanOptions
+from deepviz.app.render import render_track
+from deepviz.app.still import still_frame
+from deepviz.cli.options import debug_option, look_options, options_from, run_options
+from deepviz.core.console import Console
+from deepviz.core.options import RunOptions
+from deepviz.renderer.assets import demo_track
 from deepviz.renderer.options import OverlayOptions, VideoOptions
 
 
@@ -34,8 +44,7 @@ def render(audio, output, plan: PlanOptions, video: VideoOptions, overlay: Overl
     AUDIO may also be several files or folders (searched recursively): each file becomes
     OUTPUT/<name>.mp4; a file that fails is reported and the others still render.
     """
-    render_tracks(audio, output, plan, video, run, dump_params, stderr(not run.quiet), stderr(),
-                  overlay)  # fmt: skip
+    render_inputs(audio, output, plan, video, run, dump_params, Console(quiet=run.quiet), overlay)  # fmt: skip
 
 
 @click.command()
@@ -46,9 +55,9 @@ def render(audio, output, plan: PlanOptions, video: VideoOptions, overlay: Overl
 @look_options
 def demo(output, plan: PlanOptions, video: VideoOptions, run: RunOptions):
     """Render the bundled demo track with the embedded default model."""
-    from deepviz.renderer.assets import demo_track
 
-    render_tracks([str(demo_track())], output, plan, video, run, None, stderr(not run.quiet))
+    console = Console(quiet=run.quiet, notes=False)
+    render_track(str(demo_track()), output, plan, video, run, None, console)
 
 
 def _grid(ctx, param, value):
@@ -99,11 +108,9 @@ def compare(audio, output, vary, mappings, grid, no_labels, show_params, still, 
     deepviz compare a.mp3 b.mp3 c.mp3 -o tracks.mp4 --fit reference.json
     deepviz compare song.mp3 -o grid.png --vary mapping=pca,kmeans --still 12.5
     """
-    from deepviz.comparisons import CompareOptions
-    from deepviz.comparisons import compare as run_compare
 
     opts = CompareOptions(vary, mappings, grid, not no_labels, show_params, still, audio_index)
-    run_compare(audio, output, plan, video, run, opts, stderr(not run.quiet), stderr())
+    run_compare(audio, output, plan, video, run, opts, Console(quiet=run.quiet))
 
 
 @click.command()
@@ -127,9 +134,8 @@ def still(audio, output, at, plan: PlanOptions, video: VideoOptions, overlay: Ov
     deepviz still song.mp3 -o frame.png --at 42
     deepviz still song.mp3 -o frame.png --at 42 --scene bar --size vertical
     """
-    from deepviz.pipeline import still_frame
 
-    still_frame(audio, output, at, plan, video, run, stderr(not run.quiet), stderr(), overlay)
+    still_frame(audio, output, at, plan, video, run, Console(quiet=run.quiet), overlay)
 
 
 @click.command()
@@ -138,9 +144,7 @@ def still(audio, output, at, plan: PlanOptions, video: VideoOptions, overlay: Ov
 @debug_option
 def info(video, as_json):
     """How a deepviz video was made: version, model and its hash, mapping, fit and its hash, seed."""
-    import json
 
-    from deepviz.pipeline import video_provenance
 
     record = video_provenance(video)
     if as_json:
@@ -150,4 +154,3 @@ def info(video, as_json):
         click.echo(f"{key:<12}{json.dumps(value) if isinstance(value, dict) else value}")
 
 
-COMMANDS = (render, demo, compare, still, info)

@@ -1,4 +1,4 @@
-"""Options dataclasses (declared once with `deepviz.options.option`) as click options.
+"""Options dataclasses (declared once with `deepviz.core.options.option`) as click options.
 
 `@options_from(PlanOptions, "plan")` adds one click option per field and hands the command one
 `PlanOptions` instance as its `plan` argument.
@@ -13,8 +13,12 @@ from typing import Any
 
 import click
 
-from deepviz.errors import DeepvizError
-from deepviz.options import OptionSpec, RunOptions, check_range, cli_fields
+from deepviz.app.plan import PlanOptions
+from deepviz.cli.looks import look_keys, look_text, read_look
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import atomic_path, check_output_path
+from deepviz.core.options import OptionSpec, RunOptions, check_range, cli_fields
+from deepviz.renderer.options import OverlayOptions, VideoOptions
 
 
 class Ranged(click.ParamType):
@@ -123,16 +127,7 @@ def debug_option(command: Callable) -> Callable:
     return click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")(with_debug)
 
 
-def stderr(enabled: bool = True) -> Callable[[str], None]:
-    """A function printing one line to stderr (or nothing when not `enabled`)."""
-    if not enabled:
-        return lambda line: None
-    return lambda line: click.echo(line, err=True)
-
-
 def _look_classes() -> tuple[type, ...]:
-    from deepviz.pipeline import PlanOptions
-    from deepviz.renderer.options import OverlayOptions, VideoOptions
 
     return PlanOptions, VideoOptions, OverlayOptions
 
@@ -140,7 +135,6 @@ def _look_classes() -> tuple[type, ...]:
 def _apply_look(ctx: click.Context, param, path: str | None) -> str | None:
     """--look: the file's options become the command's defaults (the command line wins), each
     checked as the option itself is checked."""
-    from deepviz.looks import look_keys, read_look
 
     if path is None:
         return None
@@ -169,8 +163,6 @@ def look_options(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def with_look(look: str | None, save_look: str | None, **kwargs):
-        from deepviz.fileio import atomic_path, check_output_path
-        from deepviz.looks import look_text
 
         if save_look:  # checked before the work, written once the command has succeeded
             check_output_path(save_look, kwargs["run"].overwrite, "look file")

@@ -1,19 +1,18 @@
-"""The `deepviz` command line: the group, one-line errors, and the commands' registration.
+"""The command group: one-line errors, interruptions, and commands loaded only when they run.
 
-Commands live by what they serve: cli_render.py (render, demo, compare), cli_mapping.py (fit,
-params, scenes), cli_training.py (train, models). Each only declares options and calls the pipeline.
+Lazy loading as in click's `examples/complex`: `deepviz render` imports the render command's
+module (and through it the application layer) and nothing of training or batch.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-import warnings
 
 import click
 
-from deepviz import __version__
-from deepviz.errors import DeepvizError
-from deepviz.interrupts import Interrupted, check, clean_up, handle_termination
+from deepviz.core.errors import DeepvizError
+from deepviz.core.interrupts import Interrupted, check, clean_up, handle_termination
 
 
 class QuietIfClosed:
@@ -44,7 +43,21 @@ class QuietIfClosed:
 
 class DeepvizGroup(click.Group):
     """Prints a DeepvizError as one line and exits 1; `--debug` shows the traceback instead.
-    A bad option is one line too (`deepviz: error: --size: …`, exit 2), not click's four."""
+    A bad option is one line too (`deepviz: error: --size: …`, exit 2), not click's four.
+    `lazy_commands` maps a command's name to "module:attribute", imported on first use."""
+
+    def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands and name not in self.commands:
+            module, attribute = self.lazy_commands[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         if not standalone_mode:
@@ -94,31 +107,3 @@ class DeepvizGroup(click.Group):
             raise  # noqa: PLE0704 — re-raise the exception being handled, with its traceback
         click.echo(line, err=True)
         sys.exit(code)
-
-
-@click.group(cls=DeepvizGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="deepviz")
-@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
-@click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
-    """Turn music into visualization videos driven by deep-learning audio features.
-
-    \b
-    deepviz render song.mp3 -o song.mp4 --scene real --size 1280x720 --fps 30
-    deepviz render song.ogg -o bars.mp4 --scene bar --smoothing 0.3 --seed 7
-    deepviz demo                      # the bundled demo track → demo.mp4
-    """
-    ctx.meta["debug"] = debug
-    if not debug:
-        warnings.filterwarnings("ignore", category=UserWarning)
-
-
-def _register() -> None:
-    from deepviz import cli_batch, cli_mapping, cli_render, cli_training
-
-    for module in (cli_render, cli_batch, cli_mapping, cli_training):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()

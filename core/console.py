@@ -1,4 +1,6 @@
-"""Progress for long work: tqdm's bar on a terminal, a plain line every few seconds in a log.
+"""One console for a command's output: progress bars, result lines and notes on stderr.
+
+Progress for long work is tqdm's bar on a terminal, a plain line every few seconds in a log.
 
 A log (stderr not a terminal: CI, `2> file`, a pipe) gets lines like
 `rendering song.mp4: 450/900 frames (50 %), 24.1 frames/s, ETA 0:19`, not hundreds of carriage
@@ -10,6 +12,9 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from tqdm import tqdm
 
 LOG_EVERY = 5.0  # seconds between two lines in a log
 
@@ -73,8 +78,37 @@ class LineProgress:
 
 def progress_bar(iterable: Iterable | None = None, *, disable: bool = False, **kwargs):
     """tqdm on a terminal, LineProgress in a log, nothing when `disable` (--quiet)."""
-    from tqdm import tqdm
 
     if disable or sys.stderr.isatty():
         return tqdm(iterable, disable=disable, dynamic_ncols=True, **kwargs)
     return LineProgress(iterable, **kwargs)
+
+
+@dataclass(frozen=True)
+class Console:
+    """Where a command speaks: progress and result lines (hidden by --quiet), notes and warnings
+    (shown unless `notes` is off), results meant for a pipe on stdout."""
+
+    quiet: bool = False
+    notes: bool = True
+
+    def say(self, line: str) -> None:
+        """A progress or result line (`wrote song.mp4`)."""
+        if not self.quiet:
+            print(line, file=sys.stderr, flush=True)
+
+    def note(self, line: str) -> None:
+        """A note or warning the user should see even with --quiet."""
+        if self.notes:
+            print(line, file=sys.stderr, flush=True)
+
+    def out(self, line: str) -> None:
+        """A result on stdout (a table a user may pipe on)."""
+        print(line, flush=True)
+
+    def progress(self, iterable: Iterable | None = None, **kwargs):
+        """A progress bar, or none when quiet."""
+        return progress_bar(iterable, disable=self.quiet or kwargs.pop("disable", False), **kwargs)
+
+
+SILENT = Console(quiet=True, notes=False)  # for work inside another's: batch workers, tests

@@ -8,9 +8,12 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from deepviz.cli_options import debug_option, options_from, run_options, stderr
-from deepviz.options import RunOptions
+from deepviz.cli.options import debug_option, options_from, run_options
+from deepviz.core.console import Console
+from deepviz.core.options import RunOptions
 from deepviz.training.options import CorpusOptions, TrainConfig, TrainJob
+from deepviz.training.session import run_training
+from deepviz.training.summary import describe, model_lines
 
 
 def _given(ctx: click.Context) -> set[str]:
@@ -37,10 +40,9 @@ def train(job: TrainJob, cfg: TrainConfig, corpus: CorpusOptions, run: RunOption
     deepviz train ... -o vgg16.dvz --resume vgg16.dvz      # after an interruption
     deepviz train --recipe default -o extract/weights/default.dvz -y
     """
-    from deepviz.training.session import run_training
 
     given = _given(click.get_current_context())
-    run_training(job, corpus, cfg, run, given, stderr(not run.quiet), stderr())
+    run_training(job, corpus, cfg, run, given, Console(quiet=run.quiet))
 
 
 @click.command()
@@ -50,7 +52,6 @@ def train(job: TrainJob, cfg: TrainConfig, corpus: CorpusOptions, run: RunOption
 def models(files, as_json):
     """List the built-in model and the given checkpoints: layers, size, training summary."""
     from deepviz.extract.checkpoint import default_checkpoint_path
-    from deepviz.training.summary import describe, model_lines
 
     default = default_checkpoint_path()
     rows: list[dict] = []
@@ -65,4 +66,3 @@ def models(files, as_json):
     click.echo("\n\n".join("\n".join(model_lines(r)) for r in rows))
 
 
-COMMANDS = (train, models)

@@ -17,9 +17,9 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from deepviz.errors import DeepvizError
-from deepviz.fileio import read_small_file
-from deepviz.options import cli_fields
+from deepviz.core.errors import DeepvizError
+from deepviz.core.files import read_small_file
+from deepviz.core.options import cli_fields
 
 MAX_LOOK_BYTES = 256 * 1024
 # Options of one track or one machine, not of a look: never saved (a look may still set them).

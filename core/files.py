@@ -7,11 +7,11 @@ import contextlib
 import glob
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
-from deepviz import interrupts
-from deepviz.errors import DeepvizError
+from deepviz.core import interrupts
+from deepviz.core.errors import DeepvizError
 
 
 def umask() -> int:
@@ -144,126 +144,19 @@ def check_output_path(out: str | os.PathLike, overwrite: bool, what: str = "file
     return out
 
 
-AUDIO_EXTENSIONS = frozenset(
-    ".mp3 .wav .flac .ogg .oga .opus .m4a .aac .wma .aif .aiff .mka .webm .mp4".split()
-)
-VIDEO_EXTENSIONS = frozenset(".mp4 .mov .mkv .webm .m4v .avi".split())
-NEVER_AUDIO = frozenset(  # never worth a probe: text, images, documents, deepviz's own files
-    ".txt .md .rst .json .csv .tsv .toml .yaml .yml .xml .html .htm .css .js .py .sh .log .nfo "
-    ".cue .m3u .m3u8 .pls .ini .cfg .db .sqlite .png .jpg .jpeg .gif .bmp .webp .tif .tiff .svg "
-    ".pdf .doc .docx .zip .tar .gz .7z .rar .dvz .npz .part .lrc .sfv .md5 .torrent".split()
-)
 
 
-def made_by_deepviz(path: Path) -> bool:
-    """A video that records deepviz's provenance: a batch never takes its own output as audio."""
-    from deepviz.extract.decode import read_tags
-
-    return read_tags(path).get("comment", "").startswith("deepviz ")
 
 
-def is_audio_file(path: Path) -> bool:
-    """Audio deepviz should take: the extension first (fast), else a probe for an audio stream."""
-    ext = path.suffix.lower()
-    if ext in NEVER_AUDIO or path.name.startswith("."):
-        return False
-    if ext in VIDEO_EXTENSIONS:
-        return not made_by_deepviz(path)
-    if ext in AUDIO_EXTENSIONS:
-        return True
-    from deepviz.extract.decode import probe
-
-    return probe(path).audio_streams > 0
 
 
-def _walk(folder: Path, skip: Path | None) -> Iterator[Path]:
-    """Files under `folder`, sorted, without hidden folders (.venv, .git) or the folder `skip`."""
-    for root, dirs, names in os.walk(folder):
-        here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and (skip is None or (here / d).resolve() != skip))  # fmt: skip
-        yield from (here / n for n in sorted(names))
 
 
-def audio_files(
-    inputs: Iterable[str | os.PathLike], pattern: str | None = None, skip: Path | None = None
-) -> list[Path]:
-    """Files named directly, plus the audio files found (recursively) in named folders; `pattern`
-    (a glob on the name or the path below the folder) filters what folders give; `skip`: a
-    folder never searched (a batch's own output folder)."""
-    import fnmatch
-
-    files: list[Path] = []
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            found = [p for p in _walk(path, skip) if p.is_file() and (pattern is None or
-                     fnmatch.fnmatch(p.name, pattern) or
-                     fnmatch.fnmatch(str(p.relative_to(path)), pattern)) and is_audio_file(p)]  # fmt: skip
-            if not found:
-                raise DeepvizError("no audio files in this folder"
-                                   + (f" match {pattern}" if pattern else ""), path)  # fmt: skip
-            files += found
-        elif path.exists():
-            files.append(path)
-        else:
-            raise DeepvizError("no such file or folder", path)
-    return files
 
 
-def is_batch(inputs: Sequence[str | os.PathLike]) -> bool:
-    """Several inputs, or a folder: one output per file, into a folder."""
-    return len(inputs) > 1 or Path(inputs[0]).is_dir()
 
 
-def mirrored_name(src: Path, inputs: Sequence[str | os.PathLike], suffix: str) -> Path:
-    """The output's path below the output folder: the input folders' structure mirrored (under
-    each folder's name when there are several inputs); a file named directly: its name."""
-    for item in inputs:
-        root = Path(item)
-        if root.is_dir() and src.is_relative_to(root):
-            rel = src.relative_to(root).with_suffix(suffix)
-            return rel if len(inputs) == 1 else Path(root.resolve().name) / rel
-    return Path(src.stem + suffix)
 
 
-def batch_jobs(
-    inputs: Sequence[str | os.PathLike], output: str | os.PathLike | None, suffix: str = ".mp4",
-    pattern: str | None = None,
-) -> list[tuple[Path, Path]]:  # fmt: skip
-    """(input, output) pairs, the output folder mirroring the inputs' folders.
-
-    Creates the folder; refuses a file as the folder and two inputs that would write one output.
-    """
-    folder = Path(output or ".")
-    if folder.suffix.lower() == suffix:
-        raise DeepvizError("with several inputs, -o names a folder", folder)
-    if folder.exists() and not folder.is_dir():
-        raise DeepvizError("is a file; with several inputs, -o names a folder", folder)
-    files = audio_files(inputs, pattern, skip=folder.resolve())
-    jobs = [(src, folder / mirrored_name(src, inputs, suffix)) for src in files]
-    by_output: dict[Path, list[Path]] = {}
-    for src, out in jobs:
-        by_output.setdefault(out, []).append(src)
-    for out, sources in by_output.items():
-        if len(sources) > 1:
-            raise DeepvizError(f"{' and '.join(map(str, sources))} would both write {out}")
-    sources = {src.resolve() for src, _ in jobs}
-    for src, out in jobs:
-        if out.resolve() in sources:
-            raise DeepvizError(f"the video of {src} would overwrite an input, {out}")
-    folder.mkdir(parents=True, exist_ok=True)
-    for _, out in jobs:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    return jobs
 
 
-def genre_label(path: Path, inputs: Sequence[str | os.PathLike]) -> str:
-    """A file's genre: the first folder below the input folder it was found in (a file directly
-    in it, or named directly: its own folder's name)."""
-    for item in inputs:
-        root = Path(item)
-        if root.is_dir() and path.is_relative_to(root):
-            parts = path.relative_to(root).parts
-            return parts[0] if len(parts) > 1 else root.resolve().name
-    return path.resolve().parent.name

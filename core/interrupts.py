@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from multiprocessing import resource_tracker
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 TRACKER_QUIET = "ignore:resource_tracker:UserWarning"
@@ -101,7 +102,6 @@ def start_resource_tracker() -> None:
     """Start spawn's resource tracker (once) with SIGHUP blocked there: it ignores SIGINT and
     SIGTERM itself, but a closed terminal's SIGHUP to the group would kill it, and the tracker
     started in its place prints a traceback for each semaphore it never saw."""
-    from multiprocessing import resource_tracker
 
     # and without its note on the semaphores of a worker that had to be killed (a Dask worker
     # busy with a track when the cluster closes): it removes them, nothing is left
