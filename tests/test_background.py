@@ -22,7 +22,8 @@ from deepviz.extract.synth import synth_track
 
 BESIDE = """
 import sys, numpy as np
-from deepviz.app.plan import Planner, PlanOptions
+from deepviz.app.plan import PlanOptions
+from deepviz.app.planner import Planner
 planner = Planner(PlanOptions(device="cpu"), prefetch=sys.argv[1])
 f = planner.features(sys.argv[1])
 np.savez(sys.argv[2], values=f.values, env=f.envelopes, style=f.style, starts=f.segmentation.starts)

@@ -9,30 +9,36 @@ import numpy as np
 
 from deepviz.app.plan import PlanOptions
 from deepviz.app.planner import Planner
+from deepviz.core.console import Console
 from deepviz.extract.cache import FeatureCache
 
 
-def test_cached_features_equal_fresh_ones_and_follow_the_content(tmp_path, music_wav):
+def test_cached_features_equal_fresh_ones_and_follow_the_content(tmp_path, music_wav, capsys):
     cache = FeatureCache(tmp_path / "c")
     said: list[str] = []
-    planner = Planner(PlanOptions(device="cpu"), say=said.append)
+
+    def spoken() -> list[str]:
+        said.extend(capsys.readouterr().err.splitlines())
+        return said
+
+    planner = Planner(PlanOptions(device="cpu"), Console())
     planner.cache = cache
     first = planner.features(music_wav)
-    assert len(said) == 1 and "extracting" in said[0]
+    assert len(spoken()) == 1 and "extracting" in said[0]
     again = planner.features(music_wav)
-    assert len(said) == 1  # the second time nothing was extracted
+    assert len(spoken()) == 1  # the second time nothing was extracted
     np.testing.assert_array_equal(first.values, again.values)
     np.testing.assert_array_equal(first.anchors, again.anchors)
     assert first.duration == again.duration and again.model_id == first.model_id
     renamed = tmp_path / "other name.wav"
     shutil.copy(music_wav, renamed)
     planner.features(renamed)
-    assert len(said) == 1  # same bytes under another name: still cached
+    assert len(spoken()) == 1  # same bytes under another name: still cached
     entries = list((tmp_path / "c").rglob("*.npz"))
     assert len(entries) == 1
     entries[0].write_bytes(b"not an npz")  # damaged: ignored, extracted again, rewritten
     fixed = planner.features(music_wav)
-    assert len(said) == 2
+    assert len(spoken()) == 2
     np.testing.assert_array_equal(first.values, fixed.values)
     assert cache.load(entries[0], first.model_id) is not None
 
