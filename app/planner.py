@@ -73,6 +73,7 @@ class Planner:
     def extractor(self):
         """The feature network, loaded on first use."""
         if self._extractor is None:
+            # lazy: torch (1-2 s, 0.5 GiB) only when a track is not cached and runs here
             from deepviz.extract.extractor import FeatureExtractor
 
             plan = self.plan

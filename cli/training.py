@@ -11,6 +11,7 @@ from click.core import ParameterSource
 from deepviz.cli.options import debug_option, options_from, run_options
 from deepviz.core.console import Console
 from deepviz.core.options import RunOptions
+from deepviz.extract.checkpoint import default_checkpoint_path
 from deepviz.training.options import CorpusOptions, TrainConfig, TrainJob
 from deepviz.training.session import run_training
 from deepviz.training.summary import describe, model_lines
@@ -51,7 +52,6 @@ def train(job: TrainJob, cfg: TrainConfig, corpus: CorpusOptions, run: RunOption
 @debug_option
 def models(files, as_json):
     """List the built-in model and the given checkpoints: layers, size, training summary."""
-    from deepviz.extract.checkpoint import default_checkpoint_path
 
     default = default_checkpoint_path()
     rows: list[dict] = []

@@ -34,7 +34,7 @@ def _serve(conn, model: str, device: str, layer: str | None, filters: list) -> N
     interrupts.unblock()
     os.dup2(2, 1)  # stdout is the parent's (`params -o -` writes its curves there)
     warnings.filters[:] = filters  # what the parent shows (--debug: everything), this one shows
-    try:
+    try:  # lazy: torch loads in the network's own process, never in the parent
         from deepviz.extract.extractor import FeatureExtractor
         from deepviz.extract.style import StyleStatistics
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
 from torch import nn
 
 from deepviz.core.errors import DeepvizError, first_line
@@ -194,7 +196,6 @@ _BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
 
 def save_checkpoint(ckpt: Checkpoint, path: str | os.PathLike) -> None:
     """Write atomically: a temporary file beside the target, renamed at the end."""
-    from safetensors.torch import save_file
 
     tensors = {f"model.{k}": v.detach().cpu().contiguous() for k, v in ckpt.state_dict.items()}
     tensors["scaler.offset"] = torch.from_numpy(np.ascontiguousarray(ckpt.scaler.offset))
@@ -205,7 +206,6 @@ def save_checkpoint(ckpt: Checkpoint, path: str | os.PathLike) -> None:
 
 def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     """Read a `.dvz` file; anything else (a pickle, a truncated file, another format) is refused."""
-    from safetensors import safe_open
 
     path = os.fspath(path)
     if not os.path.isfile(path):

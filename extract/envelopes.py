@@ -23,7 +23,7 @@ def onset_hits(onset: np.ndarray) -> np.ndarray:
 
     Computed once with the features and cached with them: librosa's peak picking costs about a
     second of numba start-up, which a re-render or a still would otherwise pay every time."""
-    import librosa
+    import librosa  # lazy: librosa brings numba; a cached track never needs it
 
     onset = np.asarray(onset, dtype=np.float64)
     if len(onset) < 3 or onset.max() < ONSET_FLOOR:

@@ -18,7 +18,7 @@ def mfcc(
     y: np.ndarray, sr: int = SAMPLE_RATE, n_mfcc: int = N_MFCC, n_fft: int = N_FFT, hop: int = HOP
 ) -> np.ndarray:
     """MFCCs of a mono signal, shape (n_mfcc, n_frames), as the authors computed them with librosa."""
-    import librosa
+    import librosa  # lazy: librosa brings numba; a cached track never needs it
 
     y = np.ascontiguousarray(y, dtype=np.float32)
     if y.size < n_fft:  # librosa needs at least one full window; reflect-pad a very short clip

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from safetensors import safe_open
+
 from deepviz.core.errors import DeepvizError
 from deepviz.extract.cache import file_digest
 
@@ -50,7 +52,6 @@ class ModelIdentity:
 def model_identity(model: str, layer: str | None) -> ModelIdentity | None:
     """The identity from the checkpoint's header alone; None when that cannot be read (then the
     network is loaded at once, and its own checks say what is wrong)."""
-    from safetensors import safe_open
 
 
     if layer is not None:  # a named layer is checked against the network: load it

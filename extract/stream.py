@@ -31,7 +31,7 @@ ONSET_DELAY = ENVELOPE_FFT // (2 * HOP)  # librosa's centring lag: a hit shows w
 
 def block_mfcc(block: Block, sr: int = SAMPLE_RATE) -> np.ndarray:
     """(64, n) MFCCs of a block's frames, as librosa.feature.mfcc computes them."""
-    import librosa
+    import librosa  # lazy: librosa brings numba; a cached track never needs it
 
     y = block.window(N_FFT // 2)
     m = librosa.feature.mfcc(y=y, sr=sr, n_mfcc=N_MFCC, n_fft=N_FFT, hop_length=HOP, center=False)
@@ -40,7 +40,7 @@ def block_mfcc(block: Block, sr: int = SAMPLE_RATE) -> np.ndarray:
 
 def block_mel_db(block: Block, sr: int = SAMPLE_RATE) -> np.ndarray:
     """(128, n) mel power in dB over 2048-sample windows: what onset strength differentiates."""
-    import librosa
+    import librosa  # lazy: librosa brings numba; a cached track never needs it
 
     y = block.window(ENVELOPE_FFT // 2)
     s = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=ENVELOPE_FFT, hop_length=HOP, center=False)
@@ -49,7 +49,7 @@ def block_mel_db(block: Block, sr: int = SAMPLE_RATE) -> np.ndarray:
 
 def block_loudness(block: Block) -> np.ndarray:
     """(n,) RMS level in dBFS (a full-scale sine is −3 dB) over 2048-sample windows."""
-    import librosa
+    import librosa  # lazy: librosa brings numba; a cached track never needs it
 
     y = block.window(ENVELOPE_FFT // 2)
     rms = librosa.feature.rms(y=y, frame_length=ENVELOPE_FFT, hop_length=HOP, center=False)[0]

@@ -20,7 +20,7 @@ HEADERS = ("silhouette ↑", "within-track std ↑", "spread of means ↑", "mea
 def pyplot():
     """matplotlib's pyplot on the Agg backend, or a one-line error saying how to install it."""
     try:
-        import matplotlib
+        import matplotlib  # lazy: matplotlib is an optional extra, deepviz[analysis]
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt

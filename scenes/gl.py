@@ -18,7 +18,7 @@ def _load_triton_first() -> None:
     torchvision.ops) each carry an LLVM; triton loaded after Mesa's has crashed every time here.
     """
     try:
-        import triton  # noqa: F401
+        import triton  # noqa: F401  # lazy: only to load its LLVM before Mesa's
     except Exception:  # not installed (CPU-only torch) or broken: nothing to protect
         pass
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from deepviz.core.errors import DeepvizError
 from deepviz.training.corpus import folder_corpus, join, synth_corpus
+from deepviz.training.train import TrainConfig, train
 
 # `deepviz train --recipe default -o extract/weights/default.dvz` (or `make default-model`) runs this.
 DEFAULT_MODEL = {
@@ -37,7 +38,6 @@ def train_default(
     keep_state: bool = False,
 ):
 
-    from deepviz.training.train import TrainConfig, train
 
     r = DEFAULT_MODEL
     if not Path(r["music"]).is_dir():

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
 
 from deepviz.core.errors import DeepvizError
 from deepviz.core.files import atomic_path
@@ -44,7 +46,6 @@ class TrainState:
 
 def save_state(state: TrainState, path: str | os.PathLike) -> None:
     """Write atomically: a temporary file beside the target, renamed at the end."""
-    from safetensors.torch import save_file
 
     tensors = {f"model.{k}": v.detach().cpu().contiguous().clone() for k, v in state.model.items()}
     plain: dict[str, dict] = {}
@@ -74,7 +75,6 @@ def save_state(state: TrainState, path: str | os.PathLike) -> None:
 
 def load_state(path: str | os.PathLike) -> TrainState:
     """Read a resume state; anything else (a pickle, a truncated file, a checkpoint) is refused."""
-    from safetensors import safe_open
 
     path = resume_path(path)
     if not path.is_file():

@@ -8,11 +8,15 @@ from deepviz.core.console import Console
 from deepviz.core.errors import DeepvizError
 from deepviz.core.files import check_output_path
 from deepviz.core.options import RunOptions
+from deepviz.extract.models.classifiers import pretrained_file
 from deepviz.extract.models.registry import get_arch
 from deepviz.training.corpus import synth_corpus
+from deepviz.training.fma import load_fma
 from deepviz.training.options import CorpusOptions, TrainConfig, TrainJob
 from deepviz.training.recipes import train_default
+from deepviz.training.resume import resume_path
 from deepviz.training.summary import trained_summary
+from deepviz.training.train import train
 
 # Options `--recipe default` leaves to the user; the recipe fixes all others.
 RECIPE_FREE = {"recipe", "output", "device", "log", "overwrite", "quiet", "debug", "resume",
@@ -21,7 +25,6 @@ RECIPE_FREE = {"recipe", "output", "device", "log", "overwrite", "quiet", "debug
 
 def checkpoint_output(job: TrainJob, overwrite: bool) -> Path:
     """The checkpoint to write, checked before any work."""
-    from deepviz.training.resume import resume_path
 
     if job.output:
         out = Path(job.output)
@@ -39,7 +42,6 @@ def checkpoint_output(job: TrainJob, overwrite: bool) -> Path:
 
 def check_pretrained(cfg: TrainConfig) -> None:
     """Before hours of decoding: are torchvision's ImageNet weights in the local cache?"""
-    from deepviz.extract.models.classifiers import pretrained_file
 
     path, url = pretrained_file(cfg.arch)
     if not path.is_file():
@@ -65,7 +67,6 @@ def load_corpus(corpus: CorpusOptions, seed: int, progress: bool, log: str, cons
         return data
     if corpus.fma_metadata is None:
         raise DeepvizError("--fma-audio needs --fma-metadata DIR (FMA's fma_metadata)")
-    from deepviz.training.fma import load_fma
 
     c = corpus
     data = load_fma(c.fma_audio, c.fma_metadata, c.subset, c.fma_split, seed, c.cache,
@@ -102,7 +103,6 @@ def run_training(
         tracks, paper = len(set(data.track_ids.tolist())), get_arch(cfg.arch).paper_name
         console.say(f"{data.info.get('corpus')}: {tracks} tracks, {len(data)} segments, "
             f"{len(data.label_names)} labels; training {cfg.arch} ({paper})")  # fmt: skip
-        from deepviz.training.train import train
 
         ckpt = train(cfg, data, out, log, progress, resume=job.resume, keep_state=job.keep_state)
     if ckpt is None:

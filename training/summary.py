@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from deepviz.extract.checkpoint import load_checkpoint
 from deepviz.extract.models.registry import ARCHITECTURES
 
 
@@ -27,7 +28,6 @@ def trained_summary(t: dict) -> str:
 
 def describe(path: Path, builtin: bool = False) -> dict:
     """What `deepviz models` shows of one checkpoint."""
-    from deepviz.extract.checkpoint import load_checkpoint
 
     ckpt = load_checkpoint(path)
     layers = ckpt.layers

@@ -25,6 +25,7 @@ from deepviz.core.errors import DeepvizError
 from deepviz.core.files import atomic_path
 from deepviz.extract.checkpoint import Checkpoint, InputScaler, load_checkpoint, save_checkpoint
 from deepviz.extract.extractor import resolve_device
+from deepviz.extract.models.classifiers import load_pretrained
 from deepviz.extract.models.registry import build_model, feature_layers, get_arch
 from deepviz.training.corpus import PatchSet
 from deepviz.training.options import TrainConfig
@@ -158,7 +159,6 @@ class TrainingRun:
         model = build_model(cfg.arch, _model_overrides(cfg, data))
         self.pretrained: list[str] = []
         if cfg.pretrained:
-            from deepviz.extract.models.classifiers import load_pretrained
 
             self.pretrained = load_pretrained(model)
         self.model = model.to(self.device)

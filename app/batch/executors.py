@@ -135,7 +135,7 @@ def require_dask() -> None:
     distributed is imported, for its processes too; a user's own setting wins.)"""
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
     try:
-        import dask.distributed  # noqa: F401
+        import dask.distributed  # noqa: F401  # lazy: Dask is an optional extra, deepviz[dask]
     except ImportError:
         raise DeepvizError(DASK_HINT) from None
 
@@ -143,7 +143,7 @@ def require_dask() -> None:
 def dask_client(scheduler: str | None, n_workers: int):
     """A client of the cluster at `scheduler`, else of a LocalCluster of `n_workers` processes."""
     require_dask()
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client, LocalCluster  # lazy: Dask is an optional extra
 
     if scheduler:
         try:
@@ -177,7 +177,7 @@ def close_quietly(client, cluster) -> None:
 def run_dask(client, settings, jobs: Sequence[TrackJob], what: str, on_start: Callable) -> Iterator:
     """One task per track on the cluster; rows as they finish. The shared fit travels inside
     `settings`; inputs and outputs must be at the same paths on every worker."""
-    from dask.distributed import as_completed
+    from dask.distributed import as_completed  # lazy: Dask is an optional extra
 
     futures = {}
     for job in jobs:
