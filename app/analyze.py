@@ -69,8 +69,7 @@ def analyze_tracks(
     main = analysis.Trial(fitted.options, fitted.path, planner.motion) if fitted else analysis.Trial(
         planner.mapping)  # fmt: skip
     trials = analysis.trials_for(main, compare, DEFAULT_MOTION)
-    cls = planner.scene_cls
-    scene = analysis.SceneOrder(cls.param_names(), cls.priority, plan.param_order, cls.identity)
+    scene = planner.scene_order
     rows, curves = [], None
     for trial in trials:
         row, trial_curves = analysis.evaluate(trial, tracks, labels, plan.fps, plan.smoothing,

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from deepviz.core import interrupts
 from deepviz.core.errors import DeepvizError
 from deepviz.mapping.options import MappingOptions
+from deepviz.mapping.order import SceneOrder
+from deepviz.mapping.timeline import TimelineOptions
 
 if TYPE_CHECKING:
     from deepviz.extract.extractor import TrackFeatures
@@ -176,16 +178,20 @@ class Planner:
         """Per-frame curves of extracted features: with the plan's mapping, or another `mapping`
         fitted on them, or a `shared` (fit, motion) such as one fitted on several tracks."""
 
-        cls, plan = self.scene_cls, self.plan
+        plan = self.plan
         if shared is not None:
             fitted, motion = shared
         else:
             fitted = self.fit(features, mapping)
             motion = self.motion if fitted is self.fitted else 0.0
-        return curves_from_features(
-            features, fitted, cls.param_names(), cls.priority, plan.fps, plan.smoothing,
-            plan.param_order, plan.pulse, motion, cls.identity,
-        )  # fmt: skip
+        timeline = TimelineOptions(plan.fps, plan.smoothing, plan.pulse, motion)
+        return curves_from_features(features, fitted, self.scene_order, timeline)
+
+    @property
+    def scene_order(self) -> SceneOrder:
+        """What the mapping needs of the plan's scene: names, priority, the user's order."""
+        cls = self.scene_cls
+        return SceneOrder(cls.param_names(), cls.priority, self.plan.param_order, cls.identity)
 
     def curves(self, path: str | os.PathLike) -> Curves:
         return self.curves_of(self.features(path))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -19,6 +19,7 @@ from deepviz.mapping.curves import segment_parameters
 from deepviz.mapping.fitted import fit_mapping, fit_on_tracks, load_mapping
 from deepviz.mapping.methods import build_mapping
 from deepviz.mapping.options import METHODS, PAPER_METHODS, MappingOptions
+from deepviz.mapping.order import SceneOrder
 from deepviz.mapping.scalers import scaling_steps
 from deepviz.mapping.timeline import parameter_curves
 
@@ -29,21 +30,6 @@ MAX_COMPONENTS = 64  # components plotted (and stored) per space: classifier fea
 SCALED = [("standard", "across"), ("standard", "features"), ("minmax", "across"),
           ("minmax", "features")]  # fmt: skip
 TRANSFORMED = ("pca", "kmeans", "kmeans-pca")
-
-
-class SceneOrder(NamedTuple):
-    """What `segment_parameters` needs of the scene: its names, priority, a user's order and its
-    identity order."""
-
-    names: Sequence[str]
-    priority: Sequence[str]
-    param_order: str | None = None
-    identity: Sequence[str] | None = None
-
-    def parameters(self, features: TrackFeatures, fitted, motion: float) -> np.ndarray:
-        """(n_segments, k) parameters in the scene's order."""
-        return segment_parameters(features, fitted, self.names, self.priority, self.param_order,
-                                  motion, self.identity)  # fmt: skip
 
 
 DEFAULT_ORDER = SceneOrder([f"p{i}" for i in range(10)], [f"p{i}" for i in range(10)])
@@ -139,7 +125,7 @@ def evaluate(
     motion = trial.motion if trial.fit != "track" else 0.0
     curves = []
     for t in tracks:
-        params = scene.parameters(t, fitted_for(t.values), motion)
+        params = segment_parameters(t, fitted_for(t.values), scene, motion)
         curves.append(parameter_curves(params, t.anchors, t.duration, fps, smoothing))
     row = {"mapping": trial.label, "method": trial.options.method,
            "scaling": trial.options.scaling, "scale_by": trial.options.scale_by, "fit": trial.fit,
@@ -159,7 +145,7 @@ def spliced(fitted_for, scene: SceneOrder, motion: float):
         joined = TrackFeatures(X, Segmentation(np.arange(len(X)), np.arange(len(X), dtype=float)),
                                float(len(X)), a.model_id, None,
                                None if style is None else style / len(X))  # fmt: skip
-        return scene.parameters(joined, fitted_for(X), motion)
+        return segment_parameters(joined, fitted_for(X), scene, motion)
 
     return mapper_for
 

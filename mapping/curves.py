@@ -13,9 +13,9 @@ from deepviz.core.errors import DeepvizError
 from deepviz.mapping.export import export_curves
 from deepviz.mapping.motion import place_and_motion
 from deepviz.mapping.options import ACROSS_ONLY
-from deepviz.mapping.order import apply_order, resolve_order
+from deepviz.mapping.order import SceneOrder, apply_order, resolve_order
 from deepviz.mapping.pulse import frame_extras
-from deepviz.mapping.timeline import parameter_curves
+from deepviz.mapping.timeline import TimelineOptions, parameter_curves
 
 if TYPE_CHECKING:  # torch and sklearn load only where features are made and mappings fitted
     from deepviz.extract.extractor import TrackFeatures
@@ -58,44 +58,32 @@ def track_place(
 
 
 def segment_parameters(
-    features: TrackFeatures,
-    fitted: FittedMapping,
-    names: Sequence[str],
-    priority: Sequence[str],
-    param_order: str | None = None,
-    motion: float = 0.0,
-    identity: Sequence[str] | None = None,
+    features: TrackFeatures, fitted: FittedMapping, scene: SceneOrder, motion: float = 0.0
 ) -> np.ndarray:
-    """(n_segments, k) parameters in the scene's order (`names`), from a fitted mapping; with
-    `motion`, the track's own variation around its place spread to that std (`place_and_motion`)."""
+    """(n_segments, k) parameters in the scene's order (`scene.names`), from a fitted mapping;
+    with `motion`, the track's own variation around its place spread to that std
+    (`place_and_motion`)."""
+    names = scene.names
     ordered = fitted.options.method in ACROSS_ONLY  # components by variance: priority applies
     values = fitted.transform(features.values)
     if values.shape[1] != len(names):
         raise DeepvizError(
             f"the mapping gives {values.shape[1]} parameters, the scene needs {len(names)}"
         )
-    order = resolve_order(names, priority, fitted.options.method, param_order)
-    place = track_place(features, fitted, names, identity, order)
+    order = resolve_order(names, scene.priority, fitted.options.method, scene.param_order)
+    place = track_place(features, fitted, names, scene.identity, order)
     return apply_order(place_and_motion(values, motion, ordered, place), order)
 
 
 def curves_from_features(
-    features: TrackFeatures,
-    fitted: FittedMapping,
-    names: Sequence[str],
-    priority: Sequence[str],
-    fps: float,
-    smoothing: float,
-    param_order: str | None = None,
-    pulse: float = 0.0,
-    motion: float = 0.0,
-    identity: Sequence[str] | None = None,
+    features: TrackFeatures, fitted: FittedMapping, scene: SceneOrder, timeline: TimelineOptions
 ) -> Curves:
     """Map one track's features and build its per-frame curves (no audio work)."""
-    params = segment_parameters(features, fitted, names, priority, param_order, motion, identity)
-    values = parameter_curves(params, features.anchors, features.duration, fps, smoothing)
-    extras = frame_extras(features.envelopes, len(values), fps, pulse)
-    return Curves(values, list(names), fps, features.duration, features, params, extras)
+    params = segment_parameters(features, fitted, scene, timeline.motion)
+    fps = timeline.fps
+    values = parameter_curves(params, features.anchors, features.duration, fps, timeline.smoothing)
+    extras = frame_extras(features.envelopes, len(values), fps, timeline.pulse)
+    return Curves(values, list(scene.names), fps, features.duration, features, params, extras)
 
 
 def write_curves(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -65,3 +66,13 @@ def curve_stats(curves: np.ndarray, names: Sequence[str]) -> list[dict[str, floa
         {"name": name, "mean": float(curves[:, j].mean()), "std": float(curves[:, j].std())}
         for j, name in enumerate(names)
     ]
+
+
+class SceneOrder(NamedTuple):
+    """What the mapping needs of a scene: its parameter names, their priority, a user's order
+    (--param-order) and the order in which a placement's values drive them (`identity`)."""
+
+    names: Sequence[str]
+    priority: Sequence[str]
+    param_order: str | None = None
+    identity: Sequence[str] | None = None

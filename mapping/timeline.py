@@ -9,6 +9,8 @@ video at 24 fps and one at 60 fps move alike. s = 0 turns it off; the paper's co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.signal import lfilter
 
@@ -59,3 +61,14 @@ def parameter_curves(
     times = frame_times(frame_count(duration, fps), fps)
     curves = ema(interpolate(values, anchors, times), smoothing, fps)
     return np.clip(curves, 0.0, 1.0).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class TimelineOptions:
+    """How segments become frames: the frame rate, the EMA smoothing per 0.96 s segment, the
+    strength of the hits and loudness (pulse), and the motion around the track's place."""
+
+    fps: float
+    smoothing: float
+    pulse: float = 0.0
+    motion: float = 0.0

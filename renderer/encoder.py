@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -122,39 +123,54 @@ def filtered(args: list[str], first: str) -> list[str]:
     return ["-vf", first, *args]
 
 
-def encode_command(
-    out: Path, width: int, height: int, fps: float, audio: str | os.PathLike | None,
-    audio_start: float, audio_duration: float | None, crf: int, preset: str,
-    audio_bitrate: str | None = None, metadata: dict[str, str] | None = None,
-    audio_stream: int = 0, pix_fmt: str = "rgb24", flip: bool = False,
-    extra: Sequence[str] = (), nvenc: Sequence[str] | None = None,
-    scale_to: tuple[int, int] | None = None,
-) -> list[str]:  # fmt: skip
-    """ffmpeg's arguments: raw frames on stdin (`pix_fmt`; `flip`: rows bottom to top, as GL
-    reads them; `scale_to`: the video's size when frames come smaller) + a section of the audio
-    → `out`, in the format its extension names (FORMATS)."""
+@dataclass(frozen=True)
+class EncodeSpec:
+    """What ffmpeg makes of the raw frames on its stdin: their size, rate and layout, the codec's
+    settings, the section of the audio muxed in, and the metadata written."""
+
+    width: int
+    height: int
+    fps: float
+    crf: int = 18
+    preset: str = "medium"
+    pix_fmt: str = "rgb24"
+    flip: bool = False  # rows bottom to top, as GL reads them
+    scale_to: tuple[int, int] | None = None  # the video's size when frames come smaller
+    extra: tuple[str, ...] = ()  # codec arguments of the quality profile
+    nvenc: tuple[str, ...] | None = None  # NVENC's arguments instead of x264's
+    audio: str | os.PathLike | None = None
+    audio_start: float = 0.0
+    audio_duration: float | None = None
+    audio_stream: int = 0
+    audio_bitrate: str | None = None
+    metadata: dict[str, str] | None = None
+
+
+def encode_command(out: Path, spec: EncodeSpec) -> list[str]:
+    """ffmpeg's arguments: raw frames on stdin + a section of the audio → `out`, in the format
+    its extension names (FORMATS)."""
     suffix = check_format(out)
     muxer, sound = FORMATS[suffix]
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
-    cmd += ["-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", f"{width}x{height}"]
-    cmd += ["-r", fps_rational(fps), "-i", "pipe:0"]
-    if audio is not None and sound is not None:
-        if audio_start:
-            cmd += ["-ss", f"{audio_start:.6f}"]
-        if audio_duration is not None:
-            cmd += ["-t", f"{audio_duration:.6f}"]
-        cmd += ["-i", file_url(audio), "-map", "0:v:0", "-map", f"1:a:{audio_stream}"]
-        cmd += ["-c:a", sound[0], "-b:a", audio_bitrate or sound[1]]
-    codec = video_codec_args(suffix, crf, preset, extra, nvenc)
-    if scale_to is not None and scale_to != (width, height):
-        codec = filtered(codec, f"scale={scale_to[0]}:{scale_to[1]}:flags=bilinear")
-    cmd += filtered(codec, "vflip") if flip else codec
-    for key, value in (metadata or {}).items():
+    cmd += ["-f", "rawvideo", "-pix_fmt", spec.pix_fmt, "-s", f"{spec.width}x{spec.height}"]
+    cmd += ["-r", fps_rational(spec.fps), "-i", "pipe:0"]
+    if spec.audio is not None and sound is not None:
+        if spec.audio_start:
+            cmd += ["-ss", f"{spec.audio_start:.6f}"]
+        if spec.audio_duration is not None:
+            cmd += ["-t", f"{spec.audio_duration:.6f}"]
+        cmd += ["-i", file_url(spec.audio), "-map", "0:v:0", "-map", f"1:a:{spec.audio_stream}"]
+        cmd += ["-c:a", sound[0], "-b:a", spec.audio_bitrate or sound[1]]
+    codec = video_codec_args(suffix, spec.crf, spec.preset, spec.extra, spec.nvenc)
+    if spec.scale_to is not None and spec.scale_to != (spec.width, spec.height):
+        codec = filtered(codec, f"scale={spec.scale_to[0]}:{spec.scale_to[1]}:flags=bilinear")
+    cmd += filtered(codec, "vflip") if spec.flip else codec
+    for key, value in (spec.metadata or {}).items():
         cmd += ["-metadata", f"{key}={value}"]
     if muxer in ("mp4", "mov"):
         cmd += ["-movflags", "+faststart"]
     if muxer == "image2":  # files numbered by the track's frame, as `params` numbers them
-        cmd += ["-start_number", str(round(audio_start * fps))]
+        cmd += ["-start_number", str(round(spec.audio_start * spec.fps))]
     return cmd + ["-f", muxer, file_url(out)]
 
 
@@ -171,17 +187,9 @@ class VideoWriter:
     On any error or Ctrl-C ffmpeg is stopped and the temporary file removed: no partial output.
     """
 
-    def __init__(
-        self, out: str | os.PathLike, width: int, height: int, fps: float,
-        audio: str | os.PathLike | None = None, audio_start: float = 0.0,
-        audio_duration: float | None = None, crf: int = 18, preset: str = "medium",
-        audio_bitrate: str | None = None, replace: bool = True,
-        metadata: dict[str, str] | None = None, audio_stream: int = 0, pix_fmt: str = "rgb24",
-        flip: bool = False, extra: Sequence[str] = (), nvenc: Sequence[str] | None = None,
-        scale_to: tuple[int, int] | None = None,
-    ):  # fmt: skip
+    def __init__(self, out: str | os.PathLike, spec: EncodeSpec, replace: bool = True):
         self.out, self.replace = Path(out), replace
-        self.frame_bytes = width * height * BITS_PER_PIXEL[pix_fmt] // 8
+        self.frame_bytes = spec.width * spec.height * BITS_PER_PIXEL[spec.pix_fmt] // 8
         self._stderr = tempfile.TemporaryFile()
         self.frames, self._broken = 0, False
         self._queue: queue.Queue = queue.Queue(maxsize=QUEUED_FRAMES)
@@ -189,9 +197,7 @@ class VideoWriter:
         with interrupts.deferred():  # ffmpeg's pid is on record before an interruption can land
             self.folder = temp_folder(self.out.parent) if is_sequence(self.out) else None
             self.tmp = self.folder / self.out.name if self.folder else temp_path_for(self.out)
-            cmd = encode_command(self.tmp, width, height, fps, audio, audio_start, audio_duration,
-                                 crf, preset, audio_bitrate, metadata, audio_stream, pix_fmt, flip,
-                                 extra, nvenc, scale_to)  # fmt: skip
+            cmd = encode_command(self.tmp, spec)
             try:
                 self.proc = subprocess.Popen(
                     cmd, stdin=subprocess.PIPE, stderr=self._stderr, stdout=subprocess.DEVNULL

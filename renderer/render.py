@@ -17,7 +17,7 @@ from PIL import Image
 from deepviz.core.console import progress_bar
 from deepviz.core.errors import DeepvizError
 from deepviz.mapping.timeline import frame_count
-from deepviz.renderer.encoder import QUEUED_FRAMES, VideoWriter, choose_encoder
+from deepviz.renderer.encoder import QUEUED_FRAMES, EncodeSpec, VideoWriter, choose_encoder
 from deepviz.renderer.labels import grid_shape, label_image
 from deepviz.renderer.options import QUALITIES, VideoOptions
 from deepviz.renderer.titles import scene_style
@@ -76,13 +76,24 @@ def encode_frames(
     reader = open_reader(lay.canvas, mode, fallback=video.readback == "auto")
     fps = lay.panels[0].curves.fps
     try:
-        writer = VideoWriter(
-            out, drawn.width, drawn.height, fps, audio=audio_path,
-            audio_start=frames.start / fps, audio_duration=len(frames) / fps,
-            crf=crf, preset=preset, replace=overwrite, metadata=metadata,
-            audio_stream=audio_stream, pix_fmt=reader.pix_fmt, flip=reader.flip, extra=extra,
-            nvenc=nvenc, scale_to=video.size,
-        )  # fmt: skip
+        spec = EncodeSpec(
+            drawn.width,
+            drawn.height,
+            fps,
+            crf=crf,
+            preset=preset,
+            pix_fmt=reader.pix_fmt,
+            flip=reader.flip,
+            scale_to=video.size,
+            extra=tuple(extra),
+            nvenc=None if nvenc is None else tuple(nvenc),
+            audio=audio_path,
+            audio_start=frames.start / fps,
+            audio_duration=len(frames) / fps,
+            audio_stream=audio_stream,
+            metadata=metadata,
+        )
+        writer = VideoWriter(out, spec, replace=overwrite)
         # Frames go to ffmpeg on a thread while the next one is drawn; three buffers: one drawn,
         # one queued, one being written.
         ring = [bytearray(reader.frame_bytes) for _ in range(QUEUED_FRAMES + 2)]

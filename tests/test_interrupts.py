@@ -15,14 +15,14 @@ from conftest import sigint_as_ctrl_c
 LOOP = """
 import sys
 from deepviz.core.interrupts import clean_up, handle_termination
-from deepviz.renderer.encoder import VideoWriter
+from deepviz.renderer.encoder import EncodeSpec, VideoWriter
 
 handle_termination()
 print("ready", flush=True)
 try:
     while True:
         try:
-            with VideoWriter(sys.argv[1], 16, 16, 30, preset="ultrafast"):
+            with VideoWriter(sys.argv[1], EncodeSpec(16, 16, 30, preset="ultrafast")):
                 raise ValueError  # abort at once: most of the time is spent starting ffmpeg
         except ValueError:
             pass
@@ -53,7 +53,7 @@ def test_an_abort_never_waits_forever_on_the_writer_thread(tmp_path):
 
     from deepviz.renderer import encoder
 
-    w = encoder.VideoWriter(tmp_path / "v.mp4", 16, 16, 30, preset="ultrafast")
+    w = encoder.VideoWriter(tmp_path / "v.mp4", encoder.EncodeSpec(16, 16, 30, preset="ultrafast"))
     stuck = queue.Queue(maxsize=1)
     stuck.put(b"")  # full, and nobody takes from it: the stop marker cannot be queued
     w._queue, live = stuck, w._queue

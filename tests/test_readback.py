@@ -70,10 +70,10 @@ def test_readback_choice_and_its_refusals(tmp_path, music_wav):
 def test_nv12_frames_go_to_the_encoder_as_they_are():
     from pathlib import Path
 
-    from deepviz.renderer.encoder import encode_command
+    from deepviz.renderer.encoder import EncodeSpec, encode_command
 
-    cmd = encode_command(Path("x.mp4"), 64, 48, 30.0, None, 0.0, None, 20, "ultrafast",
-                         pix_fmt="nv12", nvenc=("-preset", "p4"))  # fmt: skip
+    spec = EncodeSpec(64, 48, 30.0, 20, "ultrafast", pix_fmt="nv12", nvenc=("-preset", "p4"))
+    cmd = encode_command(Path("x.mp4"), spec)
     source, codec = cmd[: cmd.index("pipe:0")], cmd[cmd.index("pipe:0") :]
     assert source[source.index("-pix_fmt") + 1] == "nv12" and "-vf" not in cmd  # top down, no flip
     assert codec[codec.index("-c:v") + 1] == "h264_nvenc"
