@@ -9,6 +9,7 @@ import io
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from deepviz.app.batch.executors import Executor, require_dask
@@ -62,10 +63,26 @@ class BatchProgress:
         self.bar.close()
 
 
-def shared_fit(plan: PlanOptions, planner, executor: Executor, pairs, progress_off: bool,
-               console: Console) -> tuple[str | None, float]:  # fmt: skip
+@dataclass
+class Batch:
+    """One batch as it runs: its options, the (input, output) pairs, the planner and executor."""
+
+    plan: PlanOptions
+    video: VideoOptions
+    run: RunOptions
+    opts: BatchOptions
+    console: Console
+    overlay: OverlayOptions | None
+    folder: Path
+    pairs: list[tuple[Path, Path]]
+    planner: Planner
+    executor: Executor
+
+
+def shared_fit(batch: Batch) -> tuple[str | None, float]:
     """(the fit every track renders with, as JSON text, or None; its motion target). `--fit
     batch` fits the mapping on every segment of every track, as the paper fitted on its set."""
+    plan, planner, pairs = batch.plan, batch.planner, batch.pairs
 
     if plan.fit_path == "track":
         return None, 0.0
@@ -74,9 +91,9 @@ def shared_fit(plan: PlanOptions, planner, executor: Executor, pairs, progress_o
         return (json.dumps(fitted.to_json()) if fitted else None), planner.motion
     settings = BatchSettings(plan, VideoOptions(), None, None, 0.0)
     jobs = [TrackJob(i, str(src), str(out)) for i, (src, out) in enumerate(pairs)]
-    bar = BatchProgress(len(jobs), progress_off, SILENT)
+    bar = BatchProgress(len(jobs), batch.run.quiet, SILENT)
     bar.bar.set_description("features")
-    for job, _row in executor.run(settings, jobs, "extract", bar.started):
+    for job, _row in batch.executor.run(settings, jobs, "extract", bar.started):
         bar.finished(job, {"status": "done"})  # a failure shows when the track renders
     bar.close()
     chunks = []
@@ -88,8 +105,9 @@ def shared_fit(plan: PlanOptions, planner, executor: Executor, pairs, progress_o
     if not chunks:
         raise DeepvizError("none of the inputs could be decoded")
     fitted = fit_on_tracks(chunks, planner.mapping, planner.model_id)
-    console.note(f"deepviz: fitted {plan.mapping_options().method} on "
-         f"{sum(len(c) for c in chunks)} segments of {len(chunks)} tracks")  # fmt: skip
+    segments = sum(len(c) for c in chunks)
+    method = plan.mapping_options().method
+    batch.console.note(f"deepviz: fitted {method} on {segments} segments of {len(chunks)} tracks")
     return json.dumps(fitted.to_json()), plan.motion or 0.0
 
 
@@ -138,7 +156,8 @@ def run_batch(
         _prune_empty(folder)
         raise
     try:
-        rows, fit_name = _render_all(pairs, folder, plan, video, run, opts, planner, executor, console, overlay)  # fmt: skip
+        batch = Batch(plan, video, run, opts, console, overlay, folder, pairs, planner, executor)
+        rows, fit_name = _render_all(batch)
     finally:
         executor.close()
         for _, out in pairs:
@@ -155,24 +174,26 @@ def _prune_empty(folder: Path) -> None:
             pass
 
 
-def _render_all(pairs, folder, plan, video, run, opts, planner, executor, console, overlay):
-
-    fit_text, motion = shared_fit(plan, planner, executor, pairs, run.quiet, console)
+def _render_all(batch: Batch) -> tuple[list[dict], str | None]:
+    """Every track rendered (or skipped as up to date) with the shared fit; (rows, fit.json)."""
+    plan, video, console, folder = batch.plan, batch.video, batch.console, batch.folder
+    fit_text, motion = shared_fit(batch)
     fit_name = None
     if fit_text is not None:
 
         fit_name = str(folder / "fit.json")
         with atomic_path(fit_name) as tmp:
             tmp.write_text(fit_text + "\n", encoding="utf-8")
-    settings = BatchSettings(plan, video, fit_text, fit_name, motion, overlay)
+    settings = BatchSettings(plan, video, fit_text, fit_name, motion, batch.overlay)
     manifest = Manifest(folder, console)
-    digest = options_digest(plan, video, planner.cache_key, fit_text, overlay)
-    jobs, rows, shas = new_jobs(pairs, manifest, digest, opts.force, run.overwrite, console)
+    digest = options_digest(plan, video, batch.planner.cache_key, fit_text, batch.overlay)
+    pairs, overwrite = batch.pairs, batch.run.overwrite
+    jobs, rows, shas = new_jobs(pairs, manifest, digest, batch.opts.force, overwrite, console)
     console.say(f"{len(pairs)} tracks: {len(jobs)} to render, {len(pairs) - len(jobs)} skipped "
         f"(up to date or not ours)")  # fmt: skip
-    bar = BatchProgress(len(jobs), run.quiet, console)
+    bar = BatchProgress(len(jobs), batch.run.quiet, console)
     try:
-        for job, row in executor.run(settings, jobs, "render", bar.started):
+        for job, row in batch.executor.run(settings, jobs, "render", bar.started):
             bar.finished(job, row)
             rows.append(row)
             if row["status"] == "done":
