@@ -34,8 +34,11 @@ def track_labels(
 def analysis_features(planner: Planner, files, labels, progress: bool):
     """(features, labels, file names) of the tracks that decode, and the skipped ones."""
     label_of = dict(zip(files, labels))
-    skipped = [{"file": str(f), "error": "no genre_top in FMA's tracks.csv"}
-               for f, label in label_of.items() if label is None]  # fmt: skip
+    skipped = [
+        {"file": str(f), "error": "no genre_top in FMA's tracks.csv"}
+        for f, label in label_of.items()
+        if label is None
+    ]
     tracks, kept, names = [], [], []
     for path, features in planner.each_features([f for f in files if label_of[f]], progress):
         if isinstance(features, DeepvizError):
@@ -50,9 +53,14 @@ def analysis_features(planner: Planner, files, labels, progress: bool):
 
 
 def analyze_tracks(
-    inputs: Sequence[str], output: str, plan: PlanOptions, run: RunOptions,
-    fma_metadata: str | None = None, compare: bool = False, console: Console = SILENT,
-) -> dict:  # fmt: skip
+    inputs: Sequence[str],
+    output: str,
+    plan: PlanOptions,
+    run: RunOptions,
+    fma_metadata: str | None = None,
+    compare: bool = False,
+    console: Console = SILENT,
+) -> dict:
     """`deepviz analyze`: feature statistics and the mappings' aims, as a report folder."""
 
     report.pyplot()  # before any work: is matplotlib there?
@@ -66,18 +74,23 @@ def analyze_tracks(
     for s in skipped:
         console.note(f"deepviz: skipped {s['file']}: {s['error']}")
     fitted = planner.fitted
-    main = analysis.Trial(fitted.options, fitted.path, planner.motion) if fitted else analysis.Trial(
-        planner.mapping)  # fmt: skip
+    main = (
+        analysis.Trial(fitted.options, fitted.path, planner.motion)
+        if fitted
+        else analysis.Trial(planner.mapping)
+    )
     trials = analysis.trials_for(main, compare, DEFAULT_MOTION)
     scene = planner.scene_order
     rows, curves = [], None
     for trial in trials:
-        row, trial_curves = analysis.evaluate(trial, tracks, labels, plan.fps, plan.smoothing,
-                                              scene)  # fmt: skip
+        row, trial_curves = analysis.evaluate(
+            trial, tracks, labels, plan.fps, plan.smoothing, scene
+        )
         rows.append(row)
         curves = curves if curves is not None else trial_curves  # the main (first) trial's
-    doc = analysis.analysis_doc(tracks, labels, names, skipped, rows, curves, trials[0],
-                                scene.names, plan.seed)  # fmt: skip
+    doc = analysis.analysis_doc(
+        tracks, labels, names, skipped, rows, curves, trials[0], scene.names, plan.seed
+    )
     report.write_report(folder, doc)
     console.say(f"wrote the report {folder / 'index.html'}")
     return doc

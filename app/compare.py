@@ -71,7 +71,6 @@ def _values(key: str, text: str) -> list[tuple[str, dict]]:
         elif key == "fit" and raw in ("reference", "track"):
             out.append((raw, {"fit_path": raw}))
         elif key == "palette":
-
             load_palette(raw)  # checked now, before any work
             out.append((raw, {"palette": raw}))
         else:
@@ -103,7 +102,7 @@ def mapping_variants(text: str, plan: PlanOptions) -> list[Variant]:
         Variant(
             {"method": o.method, "scaling": o.scaling, "scale_by": o.scale_by, "fit_path": "track"},
             label,
-        )  # fmt: skip
+        )
         for label, o in parse_mapping_specs(text, plan.clusters or 10, plan.seed)
     ]
 
@@ -133,8 +132,9 @@ class PanelSource:
         self.tracks: dict[tuple, object] = {}
 
     def planner(self, plan: PlanOptions) -> Planner:
-        planner = Planner(plan, self.console, extractor=self.extractors.get(network(plan)),
-                          prefetch=self.prefetch)  # fmt: skip
+        planner = Planner(
+            plan, self.console, extractor=self.extractors.get(network(plan)), prefetch=self.prefetch
+        )
         self.prefetch = None
         return planner
 
@@ -147,8 +147,9 @@ class PanelSource:
         return self.tracks[key]
 
 
-def variant_panels(audio: str, plan: PlanOptions, variants: list[Variant], labels: bool,
-                   source: PanelSource) -> list:  # fmt: skip
+def variant_panels(
+    audio: str, plan: PlanOptions, variants: list[Variant], labels: bool, source: PanelSource
+) -> list:
     """One panel per variant of the plan, all on the same track."""
 
     panels = []
@@ -180,7 +181,7 @@ def track_panels(audios: Sequence[str], plan: PlanOptions, labels: bool, source:
             plan.scene,
             plan.seed,
             Path(a).name if labels else None,
-        )  # fmt: skip
+        )
         for a, f in zip(audios, feats)
     ]
 
@@ -191,8 +192,9 @@ def check_output(output: str, still: float | None, overwrite: bool) -> Path:
     out = check_output_path(output, overwrite)
     suffix = out.suffix.lower()
     if suffix not in (*FORMATS, ".png"):
-        raise DeepvizError(f"a comparison is a video ({', '.join(FORMATS)}) or, with --still T, "
-                           "a .png", out)  # fmt: skip
+        raise DeepvizError(
+            f"a comparison is a video ({', '.join(FORMATS)}) or, with --still T, a .png", out
+        )
     if (suffix == ".png") != (still is not None):
         raise DeepvizError("a .png needs --still T, and --still writes a .png", out)
     return out
@@ -216,12 +218,16 @@ def plan_panels(audios: Sequence[str], plan: PlanOptions, opts: CompareOptions, 
 
 
 def compare(
-    audios: Sequence[str], output: str, plan: PlanOptions, video, run: RunOptions,
-    opts: CompareOptions, console: Console = SILENT,
-) -> Path:  # fmt: skip
+    audios: Sequence[str],
+    output: str,
+    plan: PlanOptions,
+    video,
+    run: RunOptions,
+    opts: CompareOptions,
+    console: Console = SILENT,
+) -> Path:
     """`deepviz compare`: panels of variants or tracks → a video with the chosen track's audio,
     or the frame at --still T as a PNG."""
-
 
     varied = [v.split("=", 1)[1].split(",") for v in opts.vary if v.startswith("scene=")]
     check_dressing(video, None, sum(varied, [plan.scene]), console)
@@ -239,7 +245,15 @@ def compare(
         with atomic_path(out, run.overwrite) as tmp:
             Image.fromarray(image).save(tmp, format="PNG")
     else:
-        render_panels(panels, audios[opts.audio - 1], out, video, run.quiet, gl,
-                      overwrite=run.overwrite, **layout)  # fmt: skip
+        render_panels(
+            panels,
+            audios[opts.audio - 1],
+            out,
+            video,
+            run.quiet,
+            gl,
+            overwrite=run.overwrite,
+            **layout,
+        )
     console.say(f"wrote {out}")
     return out

@@ -27,10 +27,15 @@ from deepviz.mapping.place import StylePlacement
 
 
 def fit_files(
-    inputs: Iterable[str | os.PathLike], output: str | os.PathLike, plan: PlanOptions,
-    run: RunOptions, console: Console = SILENT, place: str = "none",
-    fma_metadata: str | None = None, center_on: Sequence[str] = (),
-) -> FittedMapping:  # fmt: skip
+    inputs: Iterable[str | os.PathLike],
+    output: str | os.PathLike,
+    plan: PlanOptions,
+    run: RunOptions,
+    console: Console = SILENT,
+    place: str = "none",
+    fma_metadata: str | None = None,
+    center_on: Sequence[str] = (),
+) -> FittedMapping:
     """`deepviz fit`: the plan's mapping fitted on all segments of the inputs, saved as JSON;
     `place="genres"` adds a placement by style statistics that tells the genres apart, centred
     on the tracks of `center_on` when given (else on the inputs)."""
@@ -59,15 +64,20 @@ def fit_files(
         raise DeepvizError("none of the inputs could be decoded")
     fitted = fit_on_tracks([t.values for t in tracks], planner.mapping, planner.model_id)
     if genre_of is not None:
-        centre = [f for _, f in planner.each_features(centre_files, not run.quiet)
-                  if not isinstance(f, DeepvizError)]  # fmt: skip
+        centre = [
+            f
+            for _, f in planner.each_features(centre_files, not run.quiet)
+            if not isinstance(f, DeepvizError)
+        ]
         fitted.place = fit_placement(
             tracks + centre, [genre_of[p] for p in kept] + [None] * len(centre)
         )
     fitted.save(out, run.overwrite)
     n = sum(len(t.values) for t in tracks)
     placed = f", placed by {len(set(genre_of.values()))} genres" if genre_of is not None else ""
-    console.say(f"fitted {planner.mapping.method} on {n} segments of {len(tracks)} files{placed} → {out}")
+    console.say(
+        f"fitted {planner.mapping.method} on {n} segments of {len(tracks)} files{placed} → {out}"
+    )
     return fitted
 
 
@@ -78,14 +88,15 @@ def check_genres(genres: Iterable[str]) -> None:
     counts = Counter(genres)
     if sum(n >= 2 for n in counts.values()) < 2:
         found = ", ".join(f"{g} ({n})" for g, n in sorted(counts.items())) or "none"
-        raise DeepvizError(f"--place genres needs at least 2 genres of at least 2 tracks each "
-                           f"(the first folder below each input); found {found}")  # fmt: skip
+        raise DeepvizError(
+            f"--place genres needs at least 2 genres of at least 2 tracks each "
+            f"(the first folder below each input); found {found}"
+        )
 
 
 def fit_placement(tracks: Sequence[TrackFeatures], genres: Sequence[str | None]):
     """A StylePlacement on the tracks' style statistics, telling the `genres` apart (None: a
     track that only centres the places)."""
-
 
     if any(t.style is None for t in tracks):
         raise DeepvizError("--place genres needs a network with convolutions (style statistics)")

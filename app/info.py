@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 def video_provenance(path: str) -> dict:
     """What a deepviz video records of how it was made (its `comment` tag)."""
 
-
     check_input_file(path)
     comment = read_tags(path).get("comment", "")
     if not comment.startswith("deepviz "):

@@ -21,11 +21,17 @@ from deepviz.renderer.render import frame_range
 
 
 def export_params(
-    audio: str, output: str | None, fmt: str | None, units: bool, section: tuple,
-    stats: bool, plan: PlanOptions, run: RunOptions, console: Console = SILENT,
-) -> None:  # fmt: skip
+    audio: str,
+    output: str | None,
+    fmt: str | None,
+    units: bool,
+    section: tuple,
+    stats: bool,
+    plan: PlanOptions,
+    run: RunOptions,
+    console: Console = SILENT,
+) -> None:
     """`deepviz params`: the curves of one track in an editor's format, and/or their stats."""
-
 
     if output is None and not stats:
         raise DeepvizError("nothing to do: give -o FILE (or -) and/or --stats")
@@ -44,10 +50,11 @@ def export_params(
         raise DeepvizError(exc.problem, audio) from None
     if output:
         params = planner.scene_cls.params if units else None
-        export_curves(curves, output, fmt, slice(frames.start, frames.stop), params,
-                      run.overwrite)  # fmt: skip
+        export_curves(curves, output, fmt, slice(frames.start, frames.stop), params, run.overwrite)
         if output != "-":
-            console.say(f"wrote {len(frames)} frames × {curves.values.shape[1]} parameters → {output}")
+            console.say(
+                f"wrote {len(frames)} frames × {curves.values.shape[1]} parameters → {output}"
+            )
     if stats:
         print(f"{'parameter':<12}{'mean':>8}{'std':>8}")
         for row in curve_stats(curves.values[frames.start : frames.stop], curves.names):

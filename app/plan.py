@@ -21,55 +21,118 @@ from deepviz.scenes.registry import scene_names
 if TYPE_CHECKING:
     from deepviz.mapping.fitted import FittedMapping
 
+
 @dataclass
 class PlanOptions:
     """How a track becomes per-frame parameters: scene, network, mapping, timeline."""
 
-    scene: str = option("real", "--scene", choices=scene_names,
-                        help="VIZ-REAL or VIZ-BAR (`deepviz scenes` lists their parameters).")  # fmt: skip
-    model: str = option("default", "--model", metavar="NAME|FILE",
-                        help="Feature network: 'default' (embedded autoencoder) or a .dvz "
-                        "checkpoint.")  # fmt: skip
-    layer: str | None = option(None, "--layer", kind=str,
-                               help="Feature layer of a classifier (e.g. L15).")  # fmt: skip
-    device: str = option("auto", "--device", choices=("auto", "cpu", "cuda"),
-                         help="Where the network runs (auto: a small network such as the default "
-                         "one on the CPU, a large one on CUDA when torch sees a GPU).")  # fmt: skip
-    method: str | None = option(None, "--mapping", choices=METHODS, show_default=False,
-                                help="I deterministic, II random, III pca, IV kmeans, V kmeans-pca, "
-                                "fitted on the track [default: the model's reference fit (the "
-                                "default look), else deterministic].")  # fmt: skip
-    scaling: str | None = option(None, "--scaling", choices=SCALINGS, show_default=False,
-                                 help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1] "
-                                 "[default: standard].")  # fmt: skip
-    scale_by: str | None = option(None, "--scale-by", choices=SCALE_BY, show_default=False,
-                                  help="One statistic per component, or one across all [default: "
-                                  "across for pca and kmeans-pca, features otherwise].")  # fmt: skip
-    clusters: int | None = option(None, "--clusters", kind=int, low=2, high=1000,
-                                  help="K-Means clusters (kmeans, kmeans-pca) [default: 10].")  # fmt: skip
-    fit_path: str | None = option(None, "--fit", kind=str, metavar="reference|track|batch|FILE",
-                                  help="reference: the model's shipped reference fit (the default "
-                                  "unless a mapping option is given); track: fit on the track "
-                                  "itself; batch: one fit on all the tracks given (the paper's; "
-                                  "`deepviz batch` with a mapping option); FILE: a fit saved by "
-                                  "`deepviz fit`.")  # fmt: skip
-    motion: float | None = option(None, "--motion", kind=float, low=0, high=0.45,
-                                  help="With a reference fit: the spread (std) of the track's own "
-                                  "motion around its place; 0 = the fit's values as they are "
-                                  "[default: 0.28 with the reference fit, 0 with a FILE].")  # fmt: skip
-    audio_stream: int = option(0, "--audio-stream", low=0, high=63,
-                               help="Which audio stream of a file that has several (0 = the "
-                               "first; deepviz says when a file has several).")  # fmt: skip
-    pulse: float = option(1.0, "--pulse", low=0, high=2,
-                          help="Strength of the frame-accurate hits (onsets) and loudness in the "
-                          "picture; 0 = the paper's pure mapping.")  # fmt: skip
-    param_order: str | None = option(None, "--param-order", kind=str, metavar="NAMES",
-                                     help="Comma-separated parameter names: which parameter gets "
-                                     "which component.")  # fmt: skip
+    scene: str = option(
+        "real",
+        "--scene",
+        choices=scene_names,
+        help="VIZ-REAL or VIZ-BAR (`deepviz scenes` lists their parameters).",
+    )
+    model: str = option(
+        "default",
+        "--model",
+        metavar="NAME|FILE",
+        help="Feature network: 'default' (embedded autoencoder) or a .dvz checkpoint.",
+    )
+    layer: str | None = option(
+        None, "--layer", kind=str, help="Feature layer of a classifier (e.g. L15)."
+    )
+    device: str = option(
+        "auto",
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        help="Where the network runs (auto: a small network such as the default "
+        "one on the CPU, a large one on CUDA when torch sees a GPU).",
+    )
+    method: str | None = option(
+        None,
+        "--mapping",
+        choices=METHODS,
+        show_default=False,
+        help="I deterministic, II random, III pca, IV kmeans, V kmeans-pca, "
+        "fitted on the track [default: the model's reference fit (the "
+        "default look), else deterministic].",
+    )
+    scaling: str | None = option(
+        None,
+        "--scaling",
+        choices=SCALINGS,
+        show_default=False,
+        help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1] [default: standard].",
+    )
+    scale_by: str | None = option(
+        None,
+        "--scale-by",
+        choices=SCALE_BY,
+        show_default=False,
+        help="One statistic per component, or one across all [default: "
+        "across for pca and kmeans-pca, features otherwise].",
+    )
+    clusters: int | None = option(
+        None,
+        "--clusters",
+        kind=int,
+        low=2,
+        high=1000,
+        help="K-Means clusters (kmeans, kmeans-pca) [default: 10].",
+    )
+    fit_path: str | None = option(
+        None,
+        "--fit",
+        kind=str,
+        metavar="reference|track|batch|FILE",
+        help="reference: the model's shipped reference fit (the default "
+        "unless a mapping option is given); track: fit on the track "
+        "itself; batch: one fit on all the tracks given (the paper's; "
+        "`deepviz batch` with a mapping option); FILE: a fit saved by "
+        "`deepviz fit`.",
+    )
+    motion: float | None = option(
+        None,
+        "--motion",
+        kind=float,
+        low=0,
+        high=0.45,
+        help="With a reference fit: the spread (std) of the track's own "
+        "motion around its place; 0 = the fit's values as they are "
+        "[default: 0.28 with the reference fit, 0 with a FILE].",
+    )
+    audio_stream: int = option(
+        0,
+        "--audio-stream",
+        low=0,
+        high=63,
+        help="Which audio stream of a file that has several (0 = the "
+        "first; deepviz says when a file has several).",
+    )
+    pulse: float = option(
+        1.0,
+        "--pulse",
+        low=0,
+        high=2,
+        help="Strength of the frame-accurate hits (onsets) and loudness in the "
+        "picture; 0 = the paper's pure mapping.",
+    )
+    param_order: str | None = option(
+        None,
+        "--param-order",
+        kind=str,
+        metavar="NAMES",
+        help="Comma-separated parameter names: which parameter gets which component.",
+    )
     fps: float = option(30.0, "--fps", low=1, high=240, help="Frames per second.")
-    smoothing: float = option(0.25, "--smoothing", low=0, high=1, high_open=True,
-                              help="EMA smoothing: share of the old value kept per 0.96 s "
-                              "segment (0 = off).")  # fmt: skip
+    smoothing: float = option(
+        0.25,
+        "--smoothing",
+        low=0,
+        high=1,
+        high_open=True,
+        help="EMA smoothing: share of the old value kept per 0.96 s segment (0 = off).",
+    )
     seed: int = option(0, "--seed", low=0, high=2**32 - 1, help="Seed for random choices.")
 
     def mapping_given(self) -> bool:
@@ -77,11 +140,18 @@ class PlanOptions:
         return any(v is not None for v in (self.method, self.scaling, self.scale_by, self.clusters))
 
     def mapping_options(self) -> MappingOptions:
-        return MappingOptions(self.method or "deterministic", self.scaling or "standard",
-                              self.scale_by, self.clusters or 10, self.seed)  # fmt: skip
+        return MappingOptions(
+            self.method or "deterministic",
+            self.scaling or "standard",
+            self.scale_by,
+            self.clusters or 10,
+            self.seed,
+        )
 
 
-DEFAULT_MOTION = 0.28  # the default look's motion target (chosen with `deepviz analyze`: docs/default-look.md)
+DEFAULT_MOTION = (
+    0.28  # the default look's motion target (chosen with `deepviz analyze`: docs/default-look.md)
+)
 
 
 def reference_fit_path(model: str) -> Path:
@@ -98,8 +168,10 @@ def reference_fit(plan: PlanOptions, console: Console) -> tuple[FittedMapping | 
         return None, 0.0
     if plan.fit_path not in (None, "reference"):
         if plan.mapping_given():
-            console.note("deepviz: note: --fit decides the mapping; --mapping/--scaling/--scale-by/"
-                 "--clusters are not used")  # fmt: skip
+            console.note(
+                "deepviz: note: --fit decides the mapping; --mapping/--scaling/--scale-by/"
+                "--clusters are not used"
+            )
         return load_mapping(plan.fit_path), plan.motion or 0.0
     if plan.fit_path is None and plan.mapping_given():
         return None, 0.0
@@ -107,32 +179,10 @@ def reference_fit(plan: PlanOptions, console: Console) -> tuple[FittedMapping | 
     if not path.is_file():
         if plan.fit_path == "reference":
             raise DeepvizError("this model has no reference fit beside it", path)
-        console.note(f"deepviz: note: no reference fit {path.name} beside the model: fitting each track "
-             "on itself")  # fmt: skip
+        console.note(
+            f"deepviz: note: no reference fit {path.name} beside the model: fitting each track "
+            "on itself"
+        )
         return None, 0.0
     motion = DEFAULT_MOTION if plan.motion is None else plan.motion
     return load_mapping(path), motion
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -44,9 +44,12 @@ class Planner:
     """The feature network loaded once, and the plan's mapping: audio paths → `Curves`."""
 
     def __init__(
-        self, plan: PlanOptions, console: Console = SILENT, extractor=None,
+        self,
+        plan: PlanOptions,
+        console: Console = SILENT,
+        extractor=None,
         prefetch: str | os.PathLike | None = None,
-    ):  # fmt: skip
+    ):
         """With `prefetch`, that track's features (unless cached) are extracted in a second
         process from now on, while the fit loads and the caller sets up the rest."""
 
@@ -56,7 +59,6 @@ class Planner:
         for line in self.mapping.warnings:
             console.note(f"deepviz: note: {line}")
         if plan.param_order is not None:  # a misspelt name is an error before any work
-
             cls = self.scene_cls
             resolve_order(cls.param_names(), cls.priority, "deterministic", plan.param_order)
         # The network is loaded when a track is not in the feature cache; until then the
@@ -105,8 +107,10 @@ class Planner:
         check_length(info.duration, path)
         streams = info.audio_streams
         if streams > 1:
-            self.console.note(f"deepviz: note: {path} has {streams} audio streams; using stream {stream} "
-                      "(--audio-stream N picks another)")  # fmt: skip
+            self.console.note(
+                f"deepviz: note: {path} has {streams} audio streams; using stream {stream} "
+                "(--audio-stream N picks another)"
+            )
         key = self.cache_key and (self.cache_key + (f"-a{stream}" if stream else ""))
         return info.duration, self.cache.entry(path, key) if key else None
 
@@ -123,7 +127,9 @@ class Planner:
         """The track's features: from the cache, else decoded, run through the network, cached."""
 
         background, duration, entry = self._background.pop(os.fspath(path), None) or (
-            None, *self._track(path))  # fmt: skip
+            None,
+            *self._track(path),
+        )
         if (
             background is None
             and entry is not None
@@ -172,9 +178,11 @@ class Planner:
         return fit_mapping(features.values, mapping or self.mapping, features.model_id)
 
     def curves_of(
-        self, features: TrackFeatures, mapping: MappingOptions | None = None,
+        self,
+        features: TrackFeatures,
+        mapping: MappingOptions | None = None,
         shared: tuple[FittedMapping, float] | None = None,
-    ) -> Curves:  # fmt: skip
+    ) -> Curves:
         """Per-frame curves of extracted features: with the plan's mapping, or another `mapping`
         fitted on them, or a `shared` (fit, motion) such as one fitted on several tracks."""
 
@@ -200,17 +208,23 @@ class Planner:
         """What a video records of how it was made (`deepviz info` reads it back): the plan's
         options and, with `video`, its palette and background (files by name and digest)."""
 
-
         plan, fitted = self.plan, self.fitted
         mapping = (fitted.options if fitted else self.mapping).to_dict()
         doc = {
-            "deepviz": __version__, "model": self.model_id,
-            "model_key": self.cache_key, "scene": plan.scene, "mapping": mapping,
+            "deepviz": __version__,
+            "model": self.model_id,
+            "model_key": self.cache_key,
+            "scene": plan.scene,
+            "mapping": mapping,
             "fit": os.path.basename(fitted.path) if fitted and fitted.path else "track",
             "fit_sha256": file_digest(fitted.path) if fitted and fitted.path else None,
-            "motion": self.motion, "pulse": plan.pulse, "smoothing": plan.smoothing,
-            "fps": plan.fps, "seed": plan.seed, "param_order": plan.param_order,
-        }  # fmt: skip
+            "motion": self.motion,
+            "pulse": plan.pulse,
+            "smoothing": plan.smoothing,
+            "fps": plan.fps,
+            "seed": plan.seed,
+            "param_order": plan.param_order,
+        }
         if video is not None:
             doc["palette"] = video.palette or "spectrum"
             for key in ("palette", "background"):

@@ -50,16 +50,20 @@ def single_job(audio: str, output: str | None, overwrite: bool, start: float) ->
 
 
 def render_track(
-    audio: str, output: str | None, plan: PlanOptions, video: VideoOptions,
-    run: RunOptions, dump_params: str | None = None, console: Console = SILENT,
+    audio: str,
+    output: str | None,
+    plan: PlanOptions,
+    video: VideoOptions,
+    run: RunOptions,
+    dump_params: str | None = None,
+    console: Console = SILENT,
     overlay: OverlayOptions | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """`deepviz render` of one file: checked before any work, then rendered."""
 
     video = video.effective()
     check_dressing(video, None, (plan.scene,), console)  # the logo: overlays_for, below
     if dump_params:
-
         curve_format(dump_params, None)
         check_output_path(dump_params, run.overwrite, "curve file")
     src, out = single_job(audio, output, run.overwrite, video.start)
@@ -67,9 +71,18 @@ def render_track(
     gl = create_context()  # before the slow part: no EGL is an error at once
     planner = Planner(plan, console, prefetch=src)
     curves = planner.curves(src)
-    render_panels([Panel(curves, plan.scene, plan.seed)], src, out, video, run.quiet, gl,
-                  overwrite=run.overwrite, metadata=planner.provenance(video),
-                  audio_stream=plan.audio_stream, overlays=overlays)  # fmt: skip
+    render_panels(
+        [Panel(curves, plan.scene, plan.seed)],
+        src,
+        out,
+        video,
+        run.quiet,
+        gl,
+        overwrite=run.overwrite,
+        metadata=planner.provenance(video),
+        audio_stream=plan.audio_stream,
+        overlays=overlays,
+    )
     if dump_params:  # only once the video is there: a failed render leaves neither
         frames = frame_range(curves, video.start, video.duration)
         write_curves(curves, dump_params, slice(frames.start, frames.stop), run.overwrite)

@@ -24,11 +24,16 @@ from deepviz.scenes import create_context
 
 
 def still_frame(
-    audio: str, output: str, at: float, plan: PlanOptions, video: VideoOptions, run: RunOptions,
-    console: Console = SILENT, overlay: OverlayOptions | None = None,
-) -> Path:  # fmt: skip
+    audio: str,
+    output: str,
+    at: float,
+    plan: PlanOptions,
+    video: VideoOptions,
+    run: RunOptions,
+    console: Console = SILENT,
+    overlay: OverlayOptions | None = None,
+) -> Path:
     """`deepviz still`: the frame at second `at` as a PNG, nothing encoded."""
-
 
     check_dressing(video, None, (plan.scene,), console)  # the logo: overlays_for, below
     check_input_file(audio)
@@ -38,8 +43,9 @@ def still_frame(
     overlays = overlays_for(overlay, audio, video.width, video.height)
     gl = create_context()
     planner = Planner(plan, console, prefetch=audio)
-    image = render_still([Panel(planner.curves(audio), plan.scene, plan.seed)], at, video, gl,
-                         overlays=overlays)  # fmt: skip
+    image = render_still(
+        [Panel(planner.curves(audio), plan.scene, plan.seed)], at, video, gl, overlays=overlays
+    )
     with atomic_path(out, run.overwrite) as tmp:
         Image.fromarray(image).save(tmp, format="PNG")
     console.say(f"wrote {out}")

@@ -27,7 +27,11 @@ COMMANDS = {
 }
 
 
-@click.group(cls=DeepvizGroup, lazy_commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=DeepvizGroup,
+    lazy_commands=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="deepviz")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 @click.pass_context

@@ -15,15 +15,27 @@ from deepviz.renderer.options import OverlayOptions, VideoOptions
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, metavar="FOLDER",
-              help="Where the videos go (mirroring the input folders), with fit.json, "
-              "manifest.json, summary.json/.csv and contact-sheet.png.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FOLDER",
+    help="Where the videos go (mirroring the input folders), with fit.json, "
+    "manifest.json, summary.json/.csv and contact-sheet.png.",
+)
 @options_from(BatchOptions, "batch")
 @track_options
 @run_options
 @look_options
-def batch(inputs, output, batch: BatchOptions, plan: PlanOptions, video: VideoOptions,
-          overlay: OverlayOptions, run: RunOptions):  # fmt: skip
+def batch(
+    inputs,
+    output,
+    batch: BatchOptions,
+    plan: PlanOptions,
+    video: VideoOptions,
+    overlay: OverlayOptions,
+    run: RunOptions,
+):
     """Render every audio file of INPUTS (files and folders, searched recursively) with one
     shared fit, in parallel; run it again to finish an interrupted batch.
 
@@ -32,6 +44,6 @@ def batch(inputs, output, batch: BatchOptions, plan: PlanOptions, video: VideoOp
     deepviz batch ./FMA/Rock ./FMA/Folk -o videos/ --fit reference.json
     deepviz batch ./library -o videos/ --executor dask --scheduler tcp://host:8786
     """
-    run_batch(inputs, output, batch_plan(plan), video, run, batch, Console(quiet=run.quiet), overlay)  # fmt: skip
-
-
+    run_batch(
+        inputs, output, batch_plan(plan), video, run, batch, Console(quiet=run.quiet), overlay
+    )

@@ -59,8 +59,11 @@ def read_look(path: str | os.PathLike, known: set[str]) -> dict[str, object]:
     for key, value in data.items():
         name = key.replace("_", "-")
         if name not in known:
-            raise DeepvizError(f"{key!r} is not a render option (a look sets options such as "
-                               "scene, palette, size, mapping, smoothing, pulse, title)", path)  # fmt: skip
+            raise DeepvizError(
+                f"{key!r} is not a render option (a look sets options such as "
+                "scene, palette, size, mapping, smoothing, pulse, title)",
+                path,
+            )
         if not isinstance(value, (str, int, float, bool)):
             raise DeepvizError(f"{key}: a look's values are strings, numbers or true/false", path)
         looks[name] = _resolve(name, value, Path(path).resolve().parent)
@@ -82,8 +85,10 @@ def _toml_value(key: str, value: object) -> str:
 def look_text(instances, offered: set[str]) -> str:
     """A look file (TOML) holding the look options of the options dataclass `instances` whose
     field names are in `offered` (the options of the command that saves it)."""
-    lines = ["# A deepviz look: deepviz render song.mp3 --look THIS.toml (options given on the",
-             "# command line win). Keys are the options' long names; see deepviz render --help."]  # fmt: skip
+    lines = [
+        "# A deepviz look: deepviz render song.mp3 --look THIS.toml (options given on the",
+        "# command line win). Keys are the options' long names; see deepviz render --help.",
+    ]
     for obj in instances:
         for f, spec in cli_fields(type(obj)):
             value = getattr(obj, f.name)

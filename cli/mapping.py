@@ -23,16 +23,29 @@ FIT_ONLY = ("scene", "fit_path", "param_order", "fps", "smoothing")  # no timeli
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, metavar="FILE.json", help="Where to save the fit.")
 @options_from(PlanOptions, "plan", exclude=FIT_ONLY, defaults={"method": "kmeans-pca"})
-@click.option("--place", type=click.Choice(("none", "genres")), default="none", show_default=True,
-              help="genres: also place each track by its style statistics, along the directions "
-              "that tell the genres apart (the first folder below each input, or FMA's "
-              "genre_top): the default look's kind of fit.")  # fmt: skip
-@click.option("--fma-metadata", default=None, metavar="DIR",
-              help="With --place genres: genres from FMA's tracks.csv instead of folders.")  # fmt: skip
-@click.option("--center-on", multiple=True, metavar="PATH",
-              help="With --place genres: music (files or folders, any genre) on which the places "
-              "are centred and scaled, so that the music you render spreads over the whole "
-              "range; it does not choose the directions. Repeatable.")  # fmt: skip
+@click.option(
+    "--place",
+    type=click.Choice(("none", "genres")),
+    default="none",
+    show_default=True,
+    help="genres: also place each track by its style statistics, along the directions "
+    "that tell the genres apart (the first folder below each input, or FMA's "
+    "genre_top): the default look's kind of fit.",
+)
+@click.option(
+    "--fma-metadata",
+    default=None,
+    metavar="DIR",
+    help="With --place genres: genres from FMA's tracks.csv instead of folders.",
+)
+@click.option(
+    "--center-on",
+    multiple=True,
+    metavar="PATH",
+    help="With --place genres: music (files or folders, any genre) on which the places "
+    "are centred and scaled, so that the music you render spreads over the whole "
+    "range; it does not choose the directions. Repeatable.",
+)
 @run_options
 def fit(inputs, output, plan: PlanOptions, place, fma_metadata, center_on, run: RunOptions):
     """Fit a mapping on all segments of many files/folders (a reference set) and save it as JSON.
@@ -42,20 +55,30 @@ def fit(inputs, output, plan: PlanOptions, place, fma_metadata, center_on, run: 
     deepviz fit ./Rock ./Jazz ./Folk -o placed.json --mapping pca --place genres
     deepviz render song.mp3 -o song.mp4 --fit reference.json
     """
-    fit_files(inputs, output, plan, run, Console(quiet=run.quiet), place, fma_metadata,
-              center_on)  # fmt: skip
+    fit_files(inputs, output, plan, run, Console(quiet=run.quiet), place, fma_metadata, center_on)
 
 
 @click.command()
 @click.argument("audio")
-@click.option("-o", "--output", default=None, metavar="FILE|-",
-              help="Per-frame parameter curves (CSV: frame,time,<names>; JSON; or --format); "
-              "- writes to standard output.")  # fmt: skip
-@click.option("--format", "fmt", default=None, type=click.Choice(FORMATS),
-              help="csv, json, ae (After Effects keyframe data: one Slider Control per "
-              "parameter), deforum (schedule strings) [default: from the extension].")  # fmt: skip
-@click.option("--units", is_flag=True, help="Values in the scene's units (see `deepviz scenes`), "
-              "not [0, 1].")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE|-",
+    help="Per-frame parameter curves (CSV: frame,time,<names>; JSON; or --format); "
+    "- writes to standard output.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default=None,
+    type=click.Choice(FORMATS),
+    help="csv, json, ae (After Effects keyframe data: one Slider Control per "
+    "parameter), deforum (schedule strings) [default: from the extension].",
+)
+@click.option(
+    "--units", is_flag=True, help="Values in the scene's units (see `deepviz scenes`), not [0, 1]."
+)
 @click.option("--start", default=0.0, type=float, metavar="T", help="From this second.")
 @click.option("--duration", default=None, type=float, metavar="D", help="This many seconds.")
 @options_from(PlanOptions, "plan")
@@ -72,18 +95,31 @@ def params(audio, output, fmt, units, start, duration, plan: PlanOptions, stats,
     deepviz params song.mp3 -o - --format deforum --start 30 --duration 10
     """
 
-    export_params(audio, output, fmt, units, (start, duration), stats, plan, run,
-                  Console(quiet=run.quiet))  # fmt: skip
+    export_params(
+        audio, output, fmt, units, (start, duration), stats, plan, run, Console(quiet=run.quiet)
+    )
 
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, metavar="FOLDER",
-              help="The report folder: index.html, stats.json and the figures.")  # fmt: skip
-@click.option("--fma-metadata", default=None, metavar="DIR",
-              help="Label tracks by FMA's genre_top (tracks.csv) instead of their folders.")  # fmt: skip
-@click.option("--compare-mappings", is_flag=True,
-              help="Evaluate all five methods, fitted per track and on the whole set.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FOLDER",
+    help="The report folder: index.html, stats.json and the figures.",
+)
+@click.option(
+    "--fma-metadata",
+    default=None,
+    metavar="DIR",
+    help="Label tracks by FMA's genre_top (tracks.csv) instead of their folders.",
+)
+@click.option(
+    "--compare-mappings",
+    is_flag=True,
+    help="Evaluate all five methods, fitted per track and on the whole set.",
+)
 @options_from(PlanOptions, "plan")
 @run_options
 def analyze(inputs, output, fma_metadata, compare_mappings, plan: PlanOptions, run: RunOptions):
@@ -96,8 +132,9 @@ def analyze(inputs, output, fma_metadata, compare_mappings, plan: PlanOptions, r
     deepviz analyze ./fma_medium --fma-metadata fma_metadata -o report/ --compare-mappings
     """
 
-    doc = analyze_tracks(inputs, output, plan, run, fma_metadata, compare_mappings,
-                         Console(quiet=run.quiet))  # fmt: skip
+    doc = analyze_tracks(
+        inputs, output, plan, run, fma_metadata, compare_mappings, Console(quiet=run.quiet)
+    )
     click.echo(aims_table(doc["mappings"]))
 
 
@@ -119,5 +156,3 @@ def scenes():
     for name, palette in PALETTES.items():
         stops = " ".join(hex_of(c) for c in palette.stops) or "the hue sweep; plain RGB parameters"
         click.echo(f"  {name:<11}{stops}")
-
-

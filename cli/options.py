@@ -151,8 +151,11 @@ def _apply_look(ctx: click.Context, param, path: str | None) -> str | None:
             raise DeepvizError(f"{key}: {exc.message}", path) from None
         defaults[option.name] = value
     if unused:
-        click.echo(f"deepviz: note: {path}: not options of deepviz {ctx.command.name}, not used: "
-                   f"{', '.join(unused)}", err=True)  # fmt: skip
+        click.echo(
+            f"deepviz: note: {path}: not options of deepviz {ctx.command.name}, not used: "
+            f"{', '.join(unused)}",
+            err=True,
+        )
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     return path
 
@@ -174,8 +177,17 @@ def look_options(command: Callable) -> Callable:
                 tmp.write_text(look_text(saved, offered), encoding="utf-8")
         return result
 
-    saving = click.option("--save-look", default=None, metavar="FILE.toml",
-                          help="Also write these options as a look file.")(with_look)  # fmt: skip
-    return click.option("--look", default=None, metavar="FILE.toml", is_eager=True,
-                        callback=_apply_look, help="Options from a look file (TOML); the "
-                        "command line overrides them.")(saving)  # fmt: skip
+    saving = click.option(
+        "--save-look",
+        default=None,
+        metavar="FILE.toml",
+        help="Also write these options as a look file.",
+    )(with_look)
+    return click.option(
+        "--look",
+        default=None,
+        metavar="FILE.toml",
+        is_eager=True,
+        callback=_apply_look,
+        help="Options from a look file (TOML); the command line overrides them.",
+    )(saving)

@@ -29,22 +29,38 @@ def track_options(command):
 
 @click.command()
 @click.argument("audio", nargs=-1, required=True)
-@click.option("-o", "--output", default=None, metavar="FILE.mp4|FOLDER",
-              help="Output video [default: the audio's name with .mp4, in this folder]; with "
-              "several inputs or a folder of audio, the folder the videos go to.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE.mp4|FOLDER",
+    help="Output video [default: the audio's name with .mp4, in this folder]; with "
+    "several inputs or a folder of audio, the folder the videos go to.",
+)
 @track_options
-@click.option("--dump-params", default=None, type=click.Path(dir_okay=False),
-              help="Also write the per-frame parameters the video uses (.csv or .json).")  # fmt: skip
+@click.option(
+    "--dump-params",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Also write the per-frame parameters the video uses (.csv or .json).",
+)
 @run_options
 @look_options
-def render(audio, output, plan: PlanOptions, video: VideoOptions, overlay: OverlayOptions,
-           dump_params, run: RunOptions):  # fmt: skip
+def render(
+    audio,
+    output,
+    plan: PlanOptions,
+    video: VideoOptions,
+    overlay: OverlayOptions,
+    dump_params,
+    run: RunOptions,
+):
     """Render AUDIO (any format ffmpeg reads) to an MP4 visualization with its sound.
 
     AUDIO may also be several files or folders (searched recursively): each file becomes
     OUTPUT/<name>.mp4; a file that fails is reported and the others still render.
     """
-    render_inputs(audio, output, plan, video, run, dump_params, Console(quiet=run.quiet), overlay)  # fmt: skip
+    render_inputs(audio, output, plan, video, run, dump_params, Console(quiet=run.quiet), overlay)
 
 
 @click.command()
@@ -74,30 +90,71 @@ def _grid(ctx, param, value):
 
 @click.command()
 @click.argument("audio", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, metavar="FILE.mp4|FILE.png",
-              help="The video, or with --still the picture.")  # fmt: skip
-@click.option("--vary", multiple=True, metavar="KEY=V1,V2,…",
-              help="One panel per value of an option (mapping, scaling, scale-by, clusters, "
-              "model, layer, fit, scene, smoothing, seed, param-order, motion, pulse, "
-              "palette); several --vary make the cross product.")  # fmt: skip
-@click.option("--mappings", default=None, metavar="SPECS",
-              help="Shorthand: comma-separated METHOD[:SCALING[:SCALE_BY]], one panel each "
-              "[default without --vary: deterministic,random,pca,kmeans,kmeans-pca,"
-              "kmeans-pca:minmax].")  # fmt: skip
-@click.option("--grid", default=None, metavar="COLSxROWS", callback=_grid,
-              help="Force the grid [default: the most square, wider than tall].")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE.mp4|FILE.png",
+    help="The video, or with --still the picture.",
+)
+@click.option(
+    "--vary",
+    multiple=True,
+    metavar="KEY=V1,V2,…",
+    help="One panel per value of an option (mapping, scaling, scale-by, clusters, "
+    "model, layer, fit, scene, smoothing, seed, param-order, motion, pulse, "
+    "palette); several --vary make the cross product.",
+)
+@click.option(
+    "--mappings",
+    default=None,
+    metavar="SPECS",
+    help="Shorthand: comma-separated METHOD[:SCALING[:SCALE_BY]], one panel each "
+    "[default without --vary: deterministic,random,pca,kmeans,kmeans-pca,"
+    "kmeans-pca:minmax].",
+)
+@click.option(
+    "--grid",
+    default=None,
+    metavar="COLSxROWS",
+    callback=_grid,
+    help="Force the grid [default: the most square, wider than tall].",
+)
 @click.option("--no-labels", is_flag=True, help="No label on the panels.")
 @click.option("--show-params", is_flag=True, help="Ten live bars under each panel: its values.")
-@click.option("--still", default=None, type=float, metavar="T",
-              help="Write the frame at second T as a PNG instead of a video.")  # fmt: skip
-@click.option("--audio", "audio_index", default=1, show_default=True, type=click.IntRange(1),
-              help="With several tracks: whose audio (and length) the video has.")  # fmt: skip
+@click.option(
+    "--still",
+    default=None,
+    type=float,
+    metavar="T",
+    help="Write the frame at second T as a PNG instead of a video.",
+)
+@click.option(
+    "--audio",
+    "audio_index",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1),
+    help="With several tracks: whose audio (and length) the video has.",
+)
 @options_from(PlanOptions, "plan", defaults={"scene": "bar"})
 @options_from(VideoOptions, "video")
 @run_options
 @look_options
-def compare(audio, output, vary, mappings, grid, no_labels, show_params, still, audio_index,
-            plan: PlanOptions, video: VideoOptions, run: RunOptions):  # fmt: skip
+def compare(
+    audio,
+    output,
+    vary,
+    mappings,
+    grid,
+    no_labels,
+    show_params,
+    still,
+    audio_index,
+    plan: PlanOptions,
+    video: VideoOptions,
+    run: RunOptions,
+):
     """Panels side by side in one video (or a still): one track under several options, or
     several tracks under one shared fit. Features are extracted once per track and model.
 
@@ -126,8 +183,15 @@ def compare(audio, output, vary, mappings, grid, no_labels, show_params, still, 
 @options_from(OverlayOptions, "overlay")
 @run_options
 @look_options
-def still(audio, output, at, plan: PlanOptions, video: VideoOptions, overlay: OverlayOptions,
-          run: RunOptions):  # fmt: skip
+def still(
+    audio,
+    output,
+    at,
+    plan: PlanOptions,
+    video: VideoOptions,
+    overlay: OverlayOptions,
+    run: RunOptions,
+):
     """The frame of AUDIO's video at second T, as a PNG: a preview before a long render.
 
     \b
@@ -145,12 +209,9 @@ def still(audio, output, at, plan: PlanOptions, video: VideoOptions, overlay: Ov
 def info(video, as_json):
     """How a deepviz video was made: version, model and its hash, mapping, fit and its hash, seed."""
 
-
     record = video_provenance(video)
     if as_json:
         click.echo(json.dumps(record, indent=1))
         return
     for key, value in record.items():
         click.echo(f"{key:<12}{json.dumps(value) if isinstance(value, dict) else value}")
-
-

@@ -64,5 +64,3 @@ def models(files, as_json):
         click.echo(json.dumps(rows, indent=1))
         return
     click.echo("\n\n".join("\n".join(model_lines(r)) for r in rows))
-
-

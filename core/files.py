@@ -75,8 +75,9 @@ def commit(tmp: str | os.PathLike, path: str | os.PathLike, replace: bool = True
     path = Path(path)
     if os.path.lexists(path):
         if not replace:
-            raise DeepvizError("appeared while deepviz was writing it; kept it (use -y to replace)",
-                               path)  # fmt: skip
+            raise DeepvizError(
+                "appeared while deepviz was writing it; kept it (use -y to replace)", path
+            )
         if not path.is_file() or path.is_symlink():
             raise DeepvizError("is not a regular file; deepviz replaces only files", path)
         os.replace(tmp, path)
@@ -135,28 +136,13 @@ def check_output_path(out: str | os.PathLike, overwrite: bool, what: str = "file
     except (OSError, ValueError):
         name_max = 255
     if longest > name_max:
-        raise DeepvizError(f"the file name is too long ({len(out.name.encode())} bytes; at most "
-                           f"{name_max - (longest - len(out.name.encode()))} here)", out)  # fmt: skip
+        raise DeepvizError(
+            f"the file name is too long ({len(out.name.encode())} bytes; at most "
+            f"{name_max - (longest - len(out.name.encode()))} here)",
+            out,
+        )
     if not folder.is_dir():
         raise DeepvizError("the output folder does not exist", out)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise DeepvizError("the output folder is not writable", out)
     return out
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

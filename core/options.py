@@ -94,8 +94,9 @@ def parse_widths(text: str) -> tuple[int, ...]:
 class RunOptions:
     """How a command runs, whatever it does."""
 
-    overwrite: bool = option(False, "-y", "--overwrite", flag=True,
-                             help="Replace the output if it exists.")  # fmt: skip
+    overwrite: bool = option(
+        False, "-y", "--overwrite", flag=True, help="Replace the output if it exists."
+    )
     quiet: bool = option(False, "-q", "--quiet", flag=True, help="No progress output.")
     debug: bool = option(False, "--debug", flag=True, help="Show full tracebacks on errors.")
 

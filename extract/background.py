@@ -63,8 +63,9 @@ class NetworkProcess:
         mp = multiprocessing.get_context("spawn")  # no fork of a process that may hold GL
         self.conn, child = mp.Pipe()
         # daemonic: ended at exit, also after an error or an interruption that left it running
-        self.proc = mp.Process(target=_serve, daemon=True,
-                               args=(child, model, device, layer, warnings.filters[:]))  # fmt: skip
+        self.proc = mp.Process(
+            target=_serve, daemon=True, args=(child, model, device, layer, warnings.filters[:])
+        )
         interrupts.start_process(self.proc)  # no signal can cut its start short
         child.close()
         self.device = self.model_id = None
@@ -74,8 +75,9 @@ class NetworkProcess:
             kind, *rest = self.conn.recv()
         except EOFError:  # killed (out of memory, a signal) before it could say why
             self.proc.join()
-            raise DeepvizError("the feature network's process ended unexpectedly (exit code "
-                               f"{self.proc.exitcode})") from None  # fmt: skip
+            raise DeepvizError(
+                f"the feature network's process ended unexpectedly (exit code {self.proc.exitcode})"
+            ) from None
         if kind == "error":
             raise DeepvizError(rest[0], rest[1])
         if kind == "crash":
@@ -97,7 +99,7 @@ class NetworkProcess:
 
     def extract(
         self, path: str | os.PathLike, stream: int = 0, announce: Callable | None = None
-    ) -> TrackFeatures:  # fmt: skip
+    ) -> TrackFeatures:
         """The track decoded and analysed here, its patches through the network there; the next
         block's MFCCs are computed here while the network runs on this one's. `announce(device,
         model id)` is called once the network is loaded."""

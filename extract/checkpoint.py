@@ -156,8 +156,9 @@ class Checkpoint:
         want = {k: tuple(v.shape) for k, v in skeleton.state_dict().items()}
         size = sum(int(np.prod(s)) for s in want.values())
         if size > MAX_PARAMETERS:
-            raise DeepvizError(f"the config asks for {size:,} parameters (at most "
-                               f"{MAX_PARAMETERS:,})", path)  # fmt: skip
+            raise DeepvizError(
+                f"the config asks for {size:,} parameters (at most {MAX_PARAMETERS:,})", path
+            )
         have = {k: tuple(v.shape) for k, v in self.state_dict.items()}
         missing, unexpected = want.keys() - have.keys(), have.keys() - want.keys()
         if missing or unexpected:
@@ -170,8 +171,9 @@ class Checkpoint:
         if other:
             raise DeepvizError(
                 f"weights do not fit architecture {self.arch} ({len(other)} tensors of another "
-                "shape)", path,
-            )  # fmt: skip
+                "shape)",
+                path,
+            )
 
     def build_model(self) -> nn.Module:
         self.check_shapes()
@@ -265,11 +267,15 @@ def _meta(meta: object, path: str) -> dict:
     checks = {
         "name": lambda v: isinstance(v, str),
         "default_layer": lambda v: v is None or isinstance(v, str),
-        "layers": lambda v: isinstance(v, dict) and all(
-            isinstance(k, str) and type(n) is int and 0 < n <= 1 << 20 for k, n in v.items()),
+        "layers": lambda v: (
+            isinstance(v, dict)
+            and all(
+                isinstance(k, str) and type(n) is int and 0 < n <= 1 << 20 for k, n in v.items()
+            )
+        ),
         "genres": lambda v: isinstance(v, list) and all(isinstance(g, str) for g in v),
         "trained": lambda v: isinstance(v, dict),
-    }  # fmt: skip
+    }
     for key, ok in checks.items():
         if key in meta and not ok(meta[key]):
             raise DeepvizError(f"the checkpoint's meta field {key!r} is malformed", path)

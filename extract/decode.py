@@ -103,15 +103,19 @@ def _audio_stream(container, stream: int, path):
         raise DeepvizError("no audio stream in this file", path)
     if stream >= n:
         plural = "s" if n > 1 else ""
-        raise DeepvizError(f"--audio-stream {stream}: the file has {n} audio stream{plural} "
-                           "(0 is the first)", path)  # fmt: skip
+        raise DeepvizError(
+            f"--audio-stream {stream}: the file has {n} audio stream{plural} (0 is the first)", path
+        )
     return container.streams.audio[stream]
 
 
 def check_length(seconds: float | None, path, limit: float = MAX_SECONDS) -> None:
     if seconds is not None and seconds > limit:
-        raise DeepvizError(f"the track is {seconds / 3600:.1f} h long; deepviz takes tracks up to "
-                           f"{limit / 3600:g} h", path)  # fmt: skip
+        raise DeepvizError(
+            f"the track is {seconds / 3600:.1f} h long; deepviz takes tracks up to "
+            f"{limit / 3600:g} h",
+            path,
+        )
 
 
 def _frames(container, s, path) -> Iterator:

@@ -16,8 +16,6 @@ ENVELOPE_RATE = SAMPLE_RATE / HOP  # 100 values per second, the MFCC frame rate
 ONSET_FLOOR = 1.0  # onset strength below which nothing counts as a hit (silence, hiss)
 
 
-
-
 def onset_hits(onset: np.ndarray) -> np.ndarray:
     """Strength in [0, 1] of each local onset peak (0 elsewhere), relative to the track's loud hits.
 
@@ -28,8 +26,15 @@ def onset_hits(onset: np.ndarray) -> np.ndarray:
     onset = np.asarray(onset, dtype=np.float64)
     if len(onset) < 3 or onset.max() < ONSET_FLOOR:
         return np.zeros(len(onset), np.float32)
-    peaks = librosa.util.peak_pick(onset, pre_max=3, post_max=3, pre_avg=10, post_avg=10,
-                                   delta=float(0.1 * onset.max()), wait=5)  # fmt: skip
+    peaks = librosa.util.peak_pick(
+        onset,
+        pre_max=3,
+        post_max=3,
+        pre_avg=10,
+        post_avg=10,
+        delta=float(0.1 * onset.max()),
+        wait=5,
+    )
     scale = max(np.percentile(onset[peaks], 90) if len(peaks) else onset.max(), ONSET_FLOOR)
     out = np.zeros(len(onset), np.float32)
     out[peaks] = np.clip(onset[peaks] / scale, 0.0, 1.0)

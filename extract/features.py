@@ -77,8 +77,6 @@ def patches(mfccs: np.ndarray, seg: Segmentation, frames: int = SEGMENT_FRAMES) 
     return np.ascontiguousarray(mfccs[:, idx].transpose(1, 0, 2))
 
 
-
-
 @dataclass
 class TrackFeatures:
     """Features of one track: (n_segments, d) float32, with the segmentation they came from."""

@@ -53,7 +53,6 @@ def model_identity(model: str, layer: str | None) -> ModelIdentity | None:
     """The identity from the checkpoint's header alone; None when that cannot be read (then the
     network is loaded at once, and its own checks say what is wrong)."""
 
-
     if layer is not None:  # a named layer is checked against the network: load it
         return None
     try:

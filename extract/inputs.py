@@ -48,8 +48,11 @@ def _walk(folder: Path, skip: Path | None) -> Iterator[Path]:
     """Files under `folder`, sorted, without hidden folders (.venv, .git) or the folder `skip`."""
     for root, dirs, names in os.walk(folder):
         here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and (skip is None or (here / d).resolve() != skip))  # fmt: skip
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".") and (skip is None or (here / d).resolve() != skip)
+        )
         yield from (here / n for n in sorted(names))
 
 
@@ -64,12 +67,21 @@ def audio_files(
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = [p for p in _walk(path, skip) if p.is_file() and (pattern is None or
-                     fnmatch.fnmatch(p.name, pattern) or
-                     fnmatch.fnmatch(str(p.relative_to(path)), pattern)) and is_audio_file(p)]  # fmt: skip
+            found = [
+                p
+                for p in _walk(path, skip)
+                if p.is_file()
+                and (
+                    pattern is None
+                    or fnmatch.fnmatch(p.name, pattern)
+                    or fnmatch.fnmatch(str(p.relative_to(path)), pattern)
+                )
+                and is_audio_file(p)
+            ]
             if not found:
-                raise DeepvizError("no audio files in this folder"
-                                   + (f" match {pattern}" if pattern else ""), path)  # fmt: skip
+                raise DeepvizError(
+                    "no audio files in this folder" + (f" match {pattern}" if pattern else ""), path
+                )
             files += found
         elif path.exists():
             files.append(path)

@@ -107,8 +107,14 @@ class TrackAnalysis:
     def track_features(self, values: list[np.ndarray], model_id: str, style) -> TrackFeatures:
         """The whole track's features, once its patches went through the network `model_id`
         (`values`: its features block by block; `style`: its style vector or None)."""
-        return TrackFeatures(np.concatenate(values), self.segmentation, self.duration, model_id,
-                             self.envelopes, style)  # fmt: skip
+        return TrackFeatures(
+            np.concatenate(values),
+            self.segmentation,
+            self.duration,
+            model_id,
+            self.envelopes,
+            style,
+        )
 
     @property
     def duration(self) -> float:

@@ -62,8 +62,11 @@ def trials_for(main: Trial, compare: bool, motion: float) -> list[Trial]:
         ("reference", 0.0, METHODS),
         ("reference", motion, METHODS),
     ]  # contrast needs many tracks: never per track
-    others = [Trial(MappingOptions(m, o.scaling, None, o.n_clusters, o.seed), fit, move)
-              for fit, move, methods in fits for m in methods]  # fmt: skip
+    others = [
+        Trial(MappingOptions(m, o.scaling, None, o.n_clusters, o.seed), fit, move)
+        for fit, move, methods in fits
+        for m in methods
+    ]
     return [main] + [t for t in others if t.label != main.label]
 
 
@@ -76,8 +79,10 @@ def space_stats(per_track: Sequence[np.ndarray], labels: Sequence[str], pipe) ->
         allx = np.concatenate(per_track)
     k = min(MAX_COMPONENTS, allx.shape[1])
     per_track = [x[:, :k] for x in per_track]
-    return {"overall": stats.component_stats(allx[:, :k]),
-            "by_genre": stats.by_group(per_track, labels)}  # fmt: skip
+    return {
+        "overall": stats.component_stats(allx[:, :k]),
+        "by_genre": stats.by_group(per_track, labels),
+    }
 
 
 def transform_prefix(method: str, seed: int) -> Pipeline:
@@ -115,9 +120,13 @@ def _fitted_for(trial: Trial, tracks: Sequence[TrackFeatures], model_id: str):
 
 
 def evaluate(
-    trial: Trial, tracks: Sequence[TrackFeatures], labels: Sequence[str], fps: float,
-    smoothing: float, scene: SceneOrder = DEFAULT_ORDER,
-) -> tuple[dict, list[np.ndarray]]:  # fmt: skip
+    trial: Trial,
+    tracks: Sequence[TrackFeatures],
+    labels: Sequence[str],
+    fps: float,
+    smoothing: float,
+    scene: SceneOrder = DEFAULT_ORDER,
+) -> tuple[dict, list[np.ndarray]]:
     """The trial's aims on per-frame curves (what a video shows, in the scene's parameter order)
     and its splice ratio."""
     model_id = tracks[0].model_id
@@ -127,9 +136,14 @@ def evaluate(
     for t in tracks:
         params = segment_parameters(t, fitted_for(t.values), scene, motion)
         curves.append(parameter_curves(params, t.anchors, t.duration, fps, smoothing))
-    row = {"mapping": trial.label, "method": trial.options.method,
-           "scaling": trial.options.scaling, "scale_by": trial.options.scale_by, "fit": trial.fit,
-           **stats.aims(curves, labels)}  # fmt: skip
+    row = {
+        "mapping": trial.label,
+        "method": trial.options.method,
+        "scaling": trial.options.scaling,
+        "scale_by": trial.options.scale_by,
+        "fit": trial.fit,
+        **stats.aims(curves, labels),
+    }
     row["splice_ratio"] = stats.splice_ratio(tracks, labels, spliced(fitted_for, scene, motion))
     return row, curves
 
@@ -142,9 +156,14 @@ def spliced(fitted_for, scene: SceneOrder, motion: float):
 
         X = np.concatenate([a.values, b.values])
         style = None if a.style is None else (a.style * len(a.values) + b.style * len(b.values))
-        joined = TrackFeatures(X, Segmentation(np.arange(len(X)), np.arange(len(X), dtype=float)),
-                               float(len(X)), a.model_id, None,
-                               None if style is None else style / len(X))  # fmt: skip
+        joined = TrackFeatures(
+            X,
+            Segmentation(np.arange(len(X)), np.arange(len(X), dtype=float)),
+            float(len(X)),
+            a.model_id,
+            None,
+            None if style is None else style / len(X),
+        )
         return segment_parameters(joined, fitted_for(X), scene, motion)
 
     return mapper_for
@@ -176,23 +195,38 @@ def tracks2d(means: np.ndarray, labels: Sequence[str], seed: int) -> dict:
 
 
 def analysis_doc(
-    tracks: Sequence[TrackFeatures], labels: Sequence[str], names: Sequence[str],
-    skipped: list[dict], rows: list[dict], curves: list[np.ndarray], main: Trial,
-    param_names: Sequence[str], seed: int,
-) -> dict:  # fmt: skip
+    tracks: Sequence[TrackFeatures],
+    labels: Sequence[str],
+    names: Sequence[str],
+    skipped: list[dict],
+    rows: list[dict],
+    curves: list[np.ndarray],
+    main: Trial,
+    param_names: Sequence[str],
+    seed: int,
+) -> dict:
     """Everything the report shows, as plain JSON values (`curves` in the scene's order)."""
     means = np.stack([c.mean(axis=0) for c in curves])
     per_track = [
-        {"file": n, "genre": g, "segments": len(t.values), "duration": round(t.duration, 3),
-         "param_mean": c.mean(axis=0).round(6).tolist(),
-         "param_std": c.std(axis=0).round(6).tolist()}
+        {
+            "file": n,
+            "genre": g,
+            "segments": len(t.values),
+            "duration": round(t.duration, 3),
+            "param_mean": c.mean(axis=0).round(6).tolist(),
+            "param_std": c.std(axis=0).round(6).tolist(),
+        }
         for n, g, t, c in zip(names, labels, tracks, curves)
-    ]  # fmt: skip
+    ]
     heat = [
-        {"track": os.path.basename(names[i]), "genre": labels[i],
-         "duration": round(tracks[i].duration, 3), "values": downsample(curves[i]).round(4).tolist()}
+        {
+            "track": os.path.basename(names[i]),
+            "genre": labels[i],
+            "duration": round(tracks[i].duration, 3),
+            "values": downsample(curves[i]).round(4).tolist(),
+        }
         for i in round_robin(labels, 8)
-    ]  # fmt: skip
+    ]
     return {
         "model": tracks[0].model_id,
         "feature_dim": int(tracks[0].values.shape[1]),

@@ -44,9 +44,12 @@ class Curves:
 
 
 def track_place(
-    features: TrackFeatures, fitted: FittedMapping, names: Sequence[str],
-    identity: Sequence[str] | None, order: Sequence[int],
-) -> np.ndarray | None:  # fmt: skip
+    features: TrackFeatures,
+    fitted: FittedMapping,
+    names: Sequence[str],
+    identity: Sequence[str] | None,
+    order: Sequence[int],
+) -> np.ndarray | None:
     """The track's place per mapping component, from the fit's placement (its k-th value drives
     the scene's `identity[k]`); None when the fit has no placement (the values' mean is used)."""
     place = fitted.place_of(features.style)

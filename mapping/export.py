@@ -27,8 +27,9 @@ def curve_format(path: str | os.PathLike, fmt: str | None) -> str:
         return "csv"
     found = BY_EXTENSION.get(Path(path).suffix.lower())
     if found is None:
-        raise DeepvizError("unknown curve file type (use .csv or .json, or --format "
-                           f"{'|'.join(FORMATS)})", path)  # fmt: skip
+        raise DeepvizError(
+            f"unknown curve file type (use .csv or .json, or --format {'|'.join(FORMATS)})", path
+        )
     return found
 
 
@@ -53,20 +54,38 @@ def as_csv(names, idx, vals, fps: float, **_) -> str:
 
 
 def as_json(names, idx, vals, fps: float, duration: float = 0.0, **_) -> str:
-    return json.dumps({"fps": fps, "duration": duration, "names": names, "frames": idx.tolist(),
-                       "times": (idx / fps).round(6).tolist(),
-                       "values": np.round(vals, 6).tolist()})  # fmt: skip
+    return json.dumps(
+        {
+            "fps": fps,
+            "duration": duration,
+            "names": names,
+            "frames": idx.tolist(),
+            "times": (idx / fps).round(6).tolist(),
+            "values": np.round(vals, 6).tolist(),
+        }
+    )
 
 
 def as_ae(names, idx, vals, fps: float, size=(1920, 1080), **_) -> str:
     """After Effects keyframe data: one Slider Control block per parameter, in order (the layer
     needs that many Slider Control effects); frames are relative to the paste point."""
-    lines = ["Adobe After Effects 8.0 Keyframe Data", "", f"\tUnits Per Second\t{fps:g}",
-             f"\tSource Width\t{size[0]}", f"\tSource Height\t{size[1]}",
-             "\tSource Pixel Aspect Ratio\t1", "\tComp Pixel Aspect Ratio\t1", ""]  # fmt: skip
+    lines = [
+        "Adobe After Effects 8.0 Keyframe Data",
+        "",
+        f"\tUnits Per Second\t{fps:g}",
+        f"\tSource Width\t{size[0]}",
+        f"\tSource Height\t{size[1]}",
+        "\tSource Pixel Aspect Ratio\t1",
+        "\tComp Pixel Aspect Ratio\t1",
+        "",
+    ]
     for k in range(1, len(names) + 1):  # Slider Control #k holds names[k - 1]
-        lines += [f"Effects\tSlider Control #{k}\tSlider #2", "\tFrame\t", *(
-            f"\t{i - idx[0]}\t{v:.6f}" for i, v in zip(idx, vals[:, k - 1])), ""]  # fmt: skip
+        lines += [
+            f"Effects\tSlider Control #{k}\tSlider #2",
+            "\tFrame\t",
+            *(f"\t{i - idx[0]}\t{v:.6f}" for i, v in zip(idx, vals[:, k - 1])),
+            "",
+        ]
     return "\n".join([*lines, "End of Keyframe Data", ""]).replace("\n", "\r\n")
 
 
@@ -82,9 +101,14 @@ def as_deforum(names, idx, vals, **_) -> str:
 WRITERS = {"csv": as_csv, "json": as_json, "ae": as_ae, "deforum": as_deforum}
 
 
-def export_curves(curves, path: str | os.PathLike, fmt: str | None = None,
-                  frames: slice | None = None, params: Sequence | None = None,
-                  replace: bool = True) -> None:  # fmt: skip
+def export_curves(
+    curves,
+    path: str | os.PathLike,
+    fmt: str | None = None,
+    frames: slice | None = None,
+    params: Sequence | None = None,
+    replace: bool = True,
+) -> None:
     """Write the curves to `path` (`-`: standard output) in `fmt`, atomically."""
 
     fmt = curve_format(path, fmt)

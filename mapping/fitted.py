@@ -59,8 +59,11 @@ class FittedMapping:
         except ValueError:  # sklearn's own check of a step's input: not finite
             values = None
         if values is None or not np.isfinite(values).all():
-            raise DeepvizError("the fit gives no finite values for this track's features; "
-                               "is the fit file damaged?", self.path)  # fmt: skip
+            raise DeepvizError(
+                "the fit gives no finite values for this track's features; "
+                "is the fit file damaged?",
+                self.path,
+            )
         return values
 
     def place_of(self, style: np.ndarray | None) -> np.ndarray | None:
@@ -70,8 +73,11 @@ class FittedMapping:
         dim = self.place.n_features_in_
         if style is None or np.shape(style) != (dim,):
             got = "none" if style is None else f"{np.size(style)}"
-            raise DeepvizError(f"the fit places tracks by {dim} style statistics of the network, "
-                               f"these features have {got}", self.path)  # fmt: skip
+            raise DeepvizError(
+                f"the fit places tracks by {dim} style statistics of the network, "
+                f"these features have {got}",
+                self.path,
+            )
         return self._finite(self.place.transform, np.asarray(style, dtype=np.float64)[None])[0]
 
     def check(self, model_id: str, feature_dim: int, path: str | os.PathLike | None = None) -> None:
@@ -132,10 +138,13 @@ def fit_on_tracks(
 def _structure(pipeline: Pipeline) -> list[tuple[str, str, dict]]:
     """Each step's name, class and plain parameters (what it would allocate is decided by them)."""
     return [
-        (name, type(step).__name__,
-         {k: v for k, v in step.get_params(deep=False).items() if not hasattr(v, "fit")})
+        (
+            name,
+            type(step).__name__,
+            {k: v for k, v in step.get_params(deep=False).items() if not hasattr(v, "fit")},
+        )
         for name, step in pipeline.steps
-    ]  # fmt: skip
+    ]
 
 
 def _decode_fit(data: dict) -> FittedMapping:

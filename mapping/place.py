@@ -27,9 +27,14 @@ class StylePlacement(TransformerMixin, BaseEstimator):
     components at `individuality` × the first one's std."""
 
     def __init__(
-        self, n_params: int = 10, n_styles: int = 3, spread: float = 0.35,
-        individuality: float = 0.5, shrinkage: str | float = "auto", random_state: int = 0,
-    ):  # fmt: skip
+        self,
+        n_params: int = 10,
+        n_styles: int = 3,
+        spread: float = 0.35,
+        individuality: float = 0.5,
+        shrinkage: str | float = "auto",
+        random_state: int = 0,
+    ):
         self.n_params, self.n_styles, self.spread = n_params, n_styles, spread
         self.individuality = individuality
         self.shrinkage, self.random_state = shrinkage, random_state

@@ -75,8 +75,15 @@ def _heatmaps(plt, heat: list[dict], names: list[str], path: Path) -> None:
     fig, axes = plt.subplots(len(heat), 1, figsize=(9, 1.3 * len(heat) + 0.6), squeeze=False)
     for ax, h in zip(axes[:, 0], heat):
         values = np.asarray(h["values"])
-        ax.imshow(values.T, aspect="auto", vmin=0, vmax=1, cmap="magma", interpolation="nearest",
-                  extent=(0, h["duration"], len(names) - 0.5, -0.5))  # fmt: skip
+        ax.imshow(
+            values.T,
+            aspect="auto",
+            vmin=0,
+            vmax=1,
+            cmap="magma",
+            interpolation="nearest",
+            extent=(0, h["duration"], len(names) - 0.5, -0.5),
+        )
         ax.set_yticks(range(len(names)), names, fontsize=6)
         ax.set_title(f"{h['track']} ({h['genre']})", fontsize=8, loc="left")
         ax.tick_params(axis="x", labelsize=7)
@@ -164,8 +171,13 @@ def write_report(folder: Path, doc: dict) -> list[Path]:
     spaces = list(doc["spaces"])
     _grid(plt, ["raw"], doc, folder / "raw.png", 1)
     _grid(plt, [s for s in spaces if " " in s], doc, folder / "scaled.png", 2)
-    _grid(plt, [s for s in spaces if s in ("pca", "kmeans", "kmeans-pca")], doc,
-          folder / "transformed.png", 3)  # fmt: skip
+    _grid(
+        plt,
+        [s for s in spaces if s in ("pca", "kmeans", "kmeans-pca")],
+        doc,
+        folder / "transformed.png",
+        3,
+    )
     _variance(plt, doc["pca_explained_variance"], folder / "variance.png")
     _heatmaps(plt, doc["heatmaps"], doc["param_names"], folder / "heatmaps.png")
     _tracks2d(plt, doc["tracks2d"], folder / "tracks2d.png")
@@ -177,11 +189,17 @@ def write_report(folder: Path, doc: dict) -> list[Path]:
     skipped = "".join(
         f"<li>{html.escape(s['file'])}: {html.escape(s['error'])}</li>" for s in doc["skipped"]
     )
-    summary = (f"{len(doc['tracks'])} tracks in {len(doc['genres'])} genres, model "
-               f"{html.escape(doc['model'])} ({doc['feature_dim']}-d features); main mapping: "
-               f"{html.escape(doc['main'])}.")  # fmt: skip
-    page = PAGE.format(summary=summary, table=_table_html(doc["mappings"]), figures=figures,
-                       skipped=f"<ul>{skipped}</ul>" if skipped else "<p>none</p>")  # fmt: skip
+    summary = (
+        f"{len(doc['tracks'])} tracks in {len(doc['genres'])} genres, model "
+        f"{html.escape(doc['model'])} ({doc['feature_dim']}-d features); main mapping: "
+        f"{html.escape(doc['main'])}."
+    )
+    page = PAGE.format(
+        summary=summary,
+        table=_table_html(doc["mappings"]),
+        figures=figures,
+        skipped=f"<ul>{skipped}</ul>" if skipped else "<p>none</p>",
+    )
     _write_text(folder / "index.html", page)
     _write_text(folder / "stats.json", json.dumps(doc, indent=1, allow_nan=False))
     return [folder / n for n, _ in FIGURES] + [folder / "index.html", folder / "stats.json"]

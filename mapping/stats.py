@@ -69,15 +69,20 @@ def mean_abs_corr(per_track: Sequence[np.ndarray]) -> float | None:
 
 def splice_pairs(labels: Sequence[str], n_pairs: int, seed: int = 0) -> list[tuple[int, int]]:
     """Up to `n_pairs` (i, j) of tracks with different labels, a seeded draw."""
-    pairs = [(i, j) for i, j in itertools.permutations(range(len(labels)), 2)
-             if labels[i] != labels[j]]  # fmt: skip
+    pairs = [
+        (i, j) for i, j in itertools.permutations(range(len(labels)), 2) if labels[i] != labels[j]
+    ]
     rng = np.random.default_rng(seed)
     return [pairs[k] for k in sorted(rng.permutation(len(pairs))[:n_pairs])]
 
 
 def splice_ratio(
-    tracks: Sequence, labels: Sequence[str], mapped: Callable, n_pairs: int = 12, seed: int = 0,
-) -> float | None:  # fmt: skip
+    tracks: Sequence,
+    labels: Sequence[str],
+    mapped: Callable,
+    n_pairs: int = 12,
+    seed: int = 0,
+) -> float | None:
     """Median over spliced pairs of: parameter jump at the join / median change per segment.
 
     `mapped(a, b)` gives the parameters of tracks a and b joined into one (a per-track fit is

@@ -38,8 +38,11 @@ def _groups(rows: Sequence[dict], folder: Path) -> dict[str, list[dict]]:
     """Rows by the subfolder their video is in ('' for the top of the output folder)."""
     groups: dict[str, list[dict]] = {}
     for row in sorted(rows, key=lambda r: r["output"]):
-        rel = Path(row["output"]).relative_to(folder) if Path(row["output"]).is_relative_to(
-            folder) else Path(Path(row["output"]).name)  # fmt: skip
+        rel = (
+            Path(row["output"]).relative_to(folder)
+            if Path(row["output"]).is_relative_to(folder)
+            else Path(Path(row["output"]).name)
+        )
         groups.setdefault(str(rel.parent) if str(rel.parent) != "." else "", []).append(row)
     return groups
 

@@ -52,8 +52,11 @@ def check_format(out: str | os.PathLike) -> str:
     """The output's extension if deepviz writes it, else a DeepvizError naming those it does."""
     suffix = Path(out).suffix.lower()
     if suffix == ".png" and not is_sequence(out):
-        raise DeepvizError("a PNG sequence needs a frame number pattern, e.g. frames/%05d.png "
-                           "(one picture: deepviz still)", out)  # fmt: skip
+        raise DeepvizError(
+            "a PNG sequence needs a frame number pattern, e.g. frames/%05d.png "
+            "(one picture: deepviz still)",
+            out,
+        )
     if suffix not in FORMATS:
         raise DeepvizError(
             f"deepviz writes {', '.join(FORMATS)} videos, not {suffix or 'this'}", out
@@ -61,18 +64,39 @@ def check_format(out: str | os.PathLike) -> str:
     return suffix
 
 
-def video_codec_args(suffix: str, crf: int, preset: str, extra: Sequence[str] = (),
-                     nvenc: Sequence[str] | None = None) -> list[str]:  # fmt: skip
+def video_codec_args(
+    suffix: str,
+    crf: int,
+    preset: str,
+    extra: Sequence[str] = (),
+    nvenc: Sequence[str] | None = None,
+) -> list[str]:
     """H.264 for mp4/mov/mkv (x264 with `extra` arguments, or h264_nvenc with `nvenc`'s), VP9 for
     webm (x264's crf and preset carried over), a GIF palette."""
     if suffix == ".png":
         return ["-c:v", "png", "-pix_fmt", "rgb24"]
     if suffix == ".gif":  # one palette for the whole loop, ordered dither: small, stable files
-        return ["-vf", "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=bayer",
-                "-loop", "0"]  # fmt: skip
+        return [
+            "-vf",
+            "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=bayer",
+            "-loop",
+            "0",
+        ]
     if suffix == ".webm":
-        return ["-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p", "-b:v", "0", "-crf",
-                str(min(63, crf + 13)), "-row-mt", "1", "-cpu-used", str(X264_SPEED[preset])]  # fmt: skip
+        return [
+            "-c:v",
+            "libvpx-vp9",
+            "-pix_fmt",
+            "yuv420p",
+            "-b:v",
+            "0",
+            "-crf",
+            str(min(63, crf + 13)),
+            "-row-mt",
+            "1",
+            "-cpu-used",
+            str(X264_SPEED[preset]),
+        ]
     if nvenc is not None:
         # NV12 is NVENC's own input: the GPU readback's frames go in without a conversion
         return ["-c:v", "h264_nvenc", "-pix_fmt", "nv12", *nvenc, "-b:v", "0"]
@@ -82,8 +106,24 @@ def video_codec_args(suffix: str, crf: int, preset: str, extra: Sequence[str] = 
 @functools.cache  # once per process: a batch renders many files, and CUDA starts slowly
 def _nvenc_probe() -> str | None:
     """None when this ffmpeg can encode with h264_nvenc here, else why not."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i",
-           "color=s=256x144:d=0.1", "-frames:v", "1", "-c:v", "h264_nvenc", "-f", "null", "-"]  # fmt: skip
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=s=256x144:d=0.1",
+        "-frames:v",
+        "1",
+        "-c:v",
+        "h264_nvenc",
+        "-f",
+        "null",
+        "-",
+    ]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:

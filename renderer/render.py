@@ -97,8 +97,9 @@ def encode_frames(
         # Frames go to ffmpeg on a thread while the next one is drawn; three buffers: one drawn,
         # one queued, one being written.
         ring = [bytearray(reader.frame_bytes) for _ in range(QUEUED_FRAMES + 2)]
-        bar = progress_bar(total=len(frames), unit="frame", desc=f"rendering {Path(out).name}",
-                           disable=quiet)  # fmt: skip
+        bar = progress_bar(
+            total=len(frames), unit="frame", desc=f"rendering {Path(out).name}", disable=quiet
+        )
         with writer, bar:
             for buffer in reader.stream(lay.draw, frames, ring):
                 writer.write(buffer)
@@ -112,16 +113,22 @@ class Layout:
     """Panels in a grid on one canvas: their scenes, viewports, labels and parameter strips."""
 
     def __init__(
-        self, ctx: moderngl.Context, panels: Sequence[Panel], video: VideoOptions,
-        grid: tuple[int, int] | None = None, show_params: bool = False,
+        self,
+        ctx: moderngl.Context,
+        panels: Sequence[Panel],
+        video: VideoOptions,
+        grid: tuple[int, int] | None = None,
+        show_params: bool = False,
         overlays: Sequence[tuple[np.ndarray, int, int]] = (),
-    ):  # fmt: skip
+    ):
         cols, rows = grid or grid_shape(len(panels))
         pw, ph = (video.width // cols) // 2 * 2, (video.height // rows) // 2 * 2
         self.ctx, self.panels, self.dt = ctx, list(panels), 1.0 / panels[0].curves.fps
         self.scenes = []
-        styles = {name: scene_style(name, video.background, pw, ph)
-                  for name in {p.palette or video.palette for p in panels}}  # fmt: skip
+        styles = {
+            name: scene_style(name, video.background, pw, ph)
+            for name in {p.palette or video.palette for p in panels}
+        }
         try:
             for p in panels:
                 style = styles[p.palette or video.palette]
@@ -198,8 +205,9 @@ def render_panels(
     with _layout(ctx, panels, drawn, layout) as lay:
         for i in range(frames.start):  # replay state such as the orbit angle: updates, no drawing
             lay.update(i)
-        return encode_frames(lay, frames, audio_path, out, video, quiet, overwrite, metadata,
-                             audio_stream)  # fmt: skip
+        return encode_frames(
+            lay, frames, audio_path, out, video, quiet, overwrite, metadata, audio_stream
+        )
 
 
 def shrunk(overlay: tuple[np.ndarray, int, int], factor: float) -> tuple[np.ndarray, int, int]:
@@ -213,9 +221,13 @@ def shrunk(overlay: tuple[np.ndarray, int, int], factor: float) -> tuple[np.ndar
 
 
 def render_still(
-    panels: Sequence[Panel], t: float, video: VideoOptions, ctx: moderngl.Context | None = None,
-    lead: int = 0, **layout,
-) -> np.ndarray:  # fmt: skip
+    panels: Sequence[Panel],
+    t: float,
+    video: VideoOptions,
+    ctx: moderngl.Context | None = None,
+    lead: int = 0,
+    **layout,
+) -> np.ndarray:
     """The frame at second `t` as an (h, w, 3) uint8 image: the state up to t, nothing encoded."""
     first = panels[lead].curves
     i = min(int(round(t * first.fps)), len(first.values) - 1)

@@ -25,8 +25,9 @@ def check_sequence(out: str | os.PathLike, overwrite: bool) -> Path:
     only PNG files; its parent writable."""
     out = Path(out)
     if len(FRAME_NUMBER.findall(out.name)) != 1 or "%" in FRAME_NUMBER.sub("", out.name):
-        raise DeepvizError("a PNG sequence needs one frame number pattern, e.g. frames/%05d.png",
-                           out)  # fmt: skip
+        raise DeepvizError(
+            "a PNG sequence needs one frame number pattern, e.g. frames/%05d.png", out
+        )
     folder = out.parent if str(out.parent) not in ("", ".") else None
     if folder is None:
         raise DeepvizError(
@@ -39,8 +40,9 @@ def check_sequence(out: str | os.PathLike, overwrite: bool) -> Path:
         if entries and not overwrite:
             raise DeepvizError("already holds files (use -y/--overwrite to replace them)", folder)
         if any(p.suffix.lower() != ".png" or not p.is_file() for p in entries):
-            raise DeepvizError("holds other files than PNG frames; deepviz replaces only those",
-                               folder)  # fmt: skip
+            raise DeepvizError(
+                "holds other files than PNG frames; deepviz replaces only those", folder
+            )
     parent = folder.parent if str(folder.parent) else Path(".")
     if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
         raise DeepvizError("cannot create the folder here", folder)
@@ -49,8 +51,13 @@ def check_sequence(out: str | os.PathLike, overwrite: bool) -> Path:
 
 def temp_folder(folder: Path) -> Path:
     """A hidden temporary folder beside `folder`, named after it and this process."""
-    return Path(tempfile.mkdtemp(prefix=f".{folder.name}.{os.getpid()}.", suffix=".part",
-                                 dir=folder.parent if str(folder.parent) else "."))  # fmt: skip
+    return Path(
+        tempfile.mkdtemp(
+            prefix=f".{folder.name}.{os.getpid()}.",
+            suffix=".part",
+            dir=folder.parent if str(folder.parent) else ".",
+        )
+    )
 
 
 def commit_folder(tmp: Path, folder: Path, replace: bool) -> None:

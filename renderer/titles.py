@@ -52,8 +52,9 @@ def open_image(path: str | os.PathLike, what: str, mode: str) -> Image.Image:
     try:
         with Image.open(path) as img:
             if img.width * img.height > MAX_IMAGE_PIXELS:
-                raise DeepvizError(f"the {what} is {img.width}x{img.height}; at most 4096x4096",
-                                   path)  # fmt: skip
+                raise DeepvizError(
+                    f"the {what} is {img.width}x{img.height}; at most 4096x4096", path
+                )
             return img.convert(mode)
     except FileNotFoundError:
         raise DeepvizError(f"no such {what} file", path) from None
@@ -102,6 +103,8 @@ def check_dressing(video: VideoOptions, overlay: OverlayOptions | None, scenes, 
     `overlay` where `overlays_for` reads the logo anyway.)"""
     scene_style(video.palette, video.background, 16, 16)
     if video.background and "bar" not in scenes:
-        console.note("deepviz: note: --background is VIZ-BAR's backdrop; VIZ-REAL draws its own sky")
+        console.note(
+            "deepviz: note: --background is VIZ-BAR's backdrop; VIZ-REAL draws its own sky"
+        )
     if overlay is not None and overlay.logo:
         logo_overlay(overlay.logo, overlay.logo_pos, video.width, video.height)

@@ -84,14 +84,19 @@ class BarScene(Scene):
         ),
         "backdrop": Shader(
             "fullscreen.vert.glsl", "barback.frag.glsl", ("u_origin", "u_background")
-        ),  # fmt: skip
+        ),
     }
     antialiased = True  # the shader antialiases its own edges: multisampling would only cost time
 
     def __init__(
-        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0,
+        self,
+        ctx: moderngl.Context,
+        width: int,
+        height: int,
+        samples: int = 4,
+        seed: int = 0,
         style: SceneStyle | None = None,
-    ):  # fmt: skip
+    ):
         super().__init__(ctx, width, height, samples, seed, style)
         self.vao = ctx.vertex_array(self.programs["bars"].prog, [])
         self.backdrop_vao = ctx.vertex_array(self.programs["backdrop"].prog, [])
@@ -121,9 +126,16 @@ class BarScene(Scene):
         image.use(4)
         fbo.use()
         low, high, pool = backdrop_colours(self.style.palette)
-        self.uniforms("background", u_resolution=(float(self.width), float(self.height)),
-                      u_colors=self.colors.tobytes(), u_low=low, u_high=high, u_pool=pool,
-                      u_image=4, u_has_image=float(self.style.background is not None))  # fmt: skip
+        self.uniforms(
+            "background",
+            u_resolution=(float(self.width), float(self.height)),
+            u_colors=self.colors.tobytes(),
+            u_low=low,
+            u_high=high,
+            u_pool=pool,
+            u_image=4,
+            u_has_image=float(self.style.background is not None),
+        )
         vao.render(moderngl.TRIANGLES, vertices=3)
         for obj in (vao, fbo, image):
             obj.release()
@@ -135,8 +147,10 @@ class BarScene(Scene):
         if image is None:
             return self.ctx.texture((1, 1), 3, bytes(3))
         if image.shape != (self.height, self.width, 3) or image.dtype != np.uint8:
-            raise ValueError(f"a background for a {self.width}x{self.height} panel is "
-                             f"{self.height}x{self.width}x3 uint8, got {image.shape}")  # fmt: skip
+            raise ValueError(
+                f"a background for a {self.width}x{self.height} panel is "
+                f"{self.height}x{self.width}x3 uint8, got {image.shape}"
+            )
         return self.ctx.texture((self.width, self.height), 3, np.ascontiguousarray(image[::-1]))
 
     def reach(self) -> tuple[int, int, int, int]:
@@ -145,8 +159,9 @@ class BarScene(Scene):
         w, h = self.width, self.height
         width = min(w / h * 0.86, 1.6)  # bargeom.glsl's slots(), in screen heights
         x0 = 0.5 * (w / h - width)
-        tallest = max(float(self.values.max()) * MAXLEN + REACH,
-                      float(self.peaks.max()) * MAXLEN + 0.03)  # fmt: skip
+        tallest = max(
+            float(self.values.max()) * MAXLEN + REACH, float(self.peaks.max()) * MAXLEN + 0.03
+        )
         left = max(0, int((x0 - REACH) * h) - 2)
         right = min(w, int(np.ceil((x0 + width + REACH) * h)) + 2)
         top = min(h, int(np.ceil((BASE + tallest) * h)) + 2)
@@ -156,8 +171,11 @@ class BarScene(Scene):
         """The panel less the bars' reach, as up to three rectangles (x, y, w, h): above it, and
         left and right of it."""
         x, _, w, top = self.reach()
-        rects = [(0, top, self.width, self.height - top), (0, 0, x, top),
-                 (x + w, 0, self.width - x - w, top)]  # fmt: skip
+        rects = [
+            (0, top, self.width, self.height - top),
+            (0, 0, x, top),
+            (x + w, 0, self.width - x - w, top),
+        ]
         return [r for r in rects if r[2] > 0 and r[3] > 0]
 
     def draw(self, target: moderngl.Framebuffer, viewport: Viewport) -> None:

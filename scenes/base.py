@@ -61,9 +61,14 @@ class Scene:
     depth: ClassVar[bool] = False  # True: the scene tests depth (the canvas then has a buffer)
 
     def __init__(
-        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0,
+        self,
+        ctx: moderngl.Context,
+        width: int,
+        height: int,
+        samples: int = 4,
+        seed: int = 0,
         style: SceneStyle | None = None,
-    ):  # fmt: skip
+    ):
         self.ctx, self.width, self.height, self.seed = ctx, width, height, seed
         self.style = style or SceneStyle()
         self.samples = 0 if self.antialiased else samples

@@ -25,7 +25,7 @@ class Canvas:
 
     def __init__(
         self, ctx: moderngl.Context, width: int, height: int, samples: int = 0, depth: bool = False
-    ):  # fmt: skip
+    ):
         self.ctx, self.width, self.height = ctx, width, height
         self.samples = min(samples, ctx.max_samples) if samples > 1 else 0
         size = (width, height)
@@ -121,8 +121,10 @@ class Canvas:
     def release(self) -> None:
         for tex, _ in self.overlays:
             tex.release()
-        for prog, vao in ((self._overlay_prog, self._overlay_vao),
-                          (self._strip_prog, self._strip_vao)):  # fmt: skip
+        for prog, vao in (
+            (self._overlay_prog, self._overlay_vao),
+            (self._strip_prog, self._strip_vao),
+        ):
             if prog is not None:
                 vao.release()
                 prog.release()

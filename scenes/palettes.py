@@ -102,8 +102,11 @@ def from_json(data: object, name: str) -> Palette:
     if not isinstance(label, str) or not 0 < len(label) <= 64:
         raise ValueError("name: a string of 1 to 64 characters")
     stops = _colours(data["colors"], "colors", 2, 16)
-    built = Palette(label, stops, *(_colours(data[k], k, 3, 3) if k in data else None
-                                    for k in ("spheres", "sky")))  # fmt: skip
+    built = Palette(
+        label,
+        stops,
+        *(_colours(data[k], k, 3, 3) if k in data else None for k in ("spheres", "sky")),
+    )
     background = _colour(data["background"]) if "background" in data else None
     return with_defaults(built, background)
 
@@ -143,14 +146,16 @@ PALETTES = {
 
 
 def load_palette(spec: str | None) -> Palette:
-    """A built-in palette by name, or a JSON file (see docs/usage.md, "Palettes"); one-line DeepvizError otherwise."""
+    """A built-in palette by name, or a JSON file (docs/usage.md, "Palettes"); else a one-line
+    DeepvizError."""
     if spec is None:
         return PALETTES["spectrum"]
     if spec in PALETTES:
         return PALETTES[spec]
     if not spec.lower().endswith(".json"):
-        raise DeepvizError(f"--palette: {spec!r} is not a palette ({', '.join(PALETTES)}) "
-                           "or a .json file")  # fmt: skip
+        raise DeepvizError(
+            f"--palette: {spec!r} is not a palette ({', '.join(PALETTES)}) or a .json file"
+        )
     return read_palette(spec)
 
 

@@ -62,8 +62,9 @@ class FrameReader:
         """The NV12 pass's textures, framebuffers, program and the two PBOs."""
         self.image = self._own(ctx.texture((w, h), 4))
         self.image_fbo = self._own(ctx.framebuffer(color_attachments=[self.image]))
-        self.planes = self._own(ctx.framebuffer(
-            color_attachments=[self._own(ctx.texture((w, h * 3 // 2), 1))]))  # fmt: skip
+        self.planes = self._own(
+            ctx.framebuffer(color_attachments=[self._own(ctx.texture((w, h * 3 // 2), 1))])
+        )
         self.pbos = [self._own(ctx.buffer(reserve=self.frame_bytes)) for _ in range(2)]
         self.prog = self._own(ShaderProgram.build(ctx, "nv12", NV12))
         self.vao = self._own(ctx.vertex_array(self.prog.prog, []))
@@ -74,7 +75,7 @@ class FrameReader:
 
     def stream(
         self, draw: Callable[[int], None], frames: Iterable[int], ring: Sequence[bytearray]
-    ) -> Iterator[bytearray]:  # fmt: skip
+    ) -> Iterator[bytearray]:
         """Draw each frame and yield its bytes (nv12: one frame late, from the other PBO)."""
         k = -1
         for k, i in enumerate(frames):

@@ -105,7 +105,7 @@ class RealScene(Scene):
             0.15,
             0.6,
             "units",
-        ),  # fmt: skip
+        ),
         Param("sphDist", "sphere distance from the centre", 1.0, 3.0, "units"),
         Param("camSpeed", "camera orbit speed", 0.0, 1.5, "rad/s"),
         Param("camHeight", "camera height", -2.5, 4.0, "units"),
@@ -114,8 +114,18 @@ class RealScene(Scene):
     priority += ("camSpeed", "camHeight")
     # The sky fills most of the frame, so its colour says the style; the balls' colour and size
     # then tell tracks of one style apart.
-    identity = ("skyR", "skyG", "skyB", "sphR", "sphG", "sphB", "sphRad", "sphDist", "camSpeed",
-                "camHeight")  # fmt: skip
+    identity = (
+        "skyR",
+        "skyG",
+        "skyB",
+        "sphR",
+        "sphG",
+        "sphB",
+        "sphRad",
+        "sphDist",
+        "camSpeed",
+        "camHeight",
+    )
     antialiased = True  # the balls' edges carry their exact coverage: no multisampling needed
     _noise = ("u_sky", "u_time", "u_seed", "u_noise")
     _defines = {"NOISE_SIZE": f"{NOISE_SIZE:.1f}"}
@@ -142,25 +152,30 @@ class RealScene(Scene):
             ),
             ("noise.glsl",),
             _defines,
-        ),  # fmt: skip
+        ),
         "env": Shader(
             "fullscreen.vert.glsl",
             "env.frag.glsl",
             (*_noise, "u_resolution"),
             ("noise.glsl",),
             _defines,
-        ),  # fmt: skip
+        ),
         "backdrop": Shader(
             "fullscreen.vert.glsl",
             "backdrop.frag.glsl",
             ("u_layer", "u_resolution", "u_origin"),
-        ),  # fmt: skip
+        ),
     }
 
     def __init__(
-        self, ctx: moderngl.Context, width: int, height: int, samples: int = 4, seed: int = 0,
+        self,
+        ctx: moderngl.Context,
+        width: int,
+        height: int,
+        samples: int = 4,
+        seed: int = 0,
         style: SceneStyle | None = None,
-    ):  # fmt: skip
+    ):
         super().__init__(ctx, width, height, samples, seed, style)
         rng = np.random.default_rng(seed)
         self.seed_offset = tuple(float(x) for x in rng.uniform(0.0, NOISE_SIZE, 3))
@@ -241,9 +256,16 @@ class RealScene(Scene):
         smoke = {**shared, "u_seed": self.seed_offset, "u_noise": 0}
         self.uniforms("env", **smoke, u_resolution=tuple(float(x) for x in self.env_size))
         inverse = np.linalg.inv(viewproj.T.astype(np.float64)).T.astype(np.float32)
-        self.uniforms("sky", **smoke, u_invviewproj=inverse.tobytes(), u_skyradius=SKY_RADIUS,
-                      u_eye=tuple(float(v) for v in eye), u_level=self.level, u_flash=self.pulse,
-                      u_resolution=(float(self.layer.width), float(self.layer.height)))  # fmt: skip
+        self.uniforms(
+            "sky",
+            **smoke,
+            u_invviewproj=inverse.tobytes(),
+            u_skyradius=SKY_RADIUS,
+            u_eye=tuple(float(v) for v in eye),
+            u_level=self.level,
+            u_flash=self.pulse,
+            u_resolution=(float(self.layer.width), float(self.layer.height)),
+        )
         self.uniforms(
             "disco",
             **shared,
@@ -295,8 +317,16 @@ class RealScene(Scene):
 
     def release(self) -> None:
         for obj in (
-            self.balls, self.sky_vao, self.env_vao, self.backdrop_vao,
-            self.env_fbo, self.layer_fbo, self.noise, self.env_tex, self.layer, *self.buffers,
-        ):  # fmt: skip
+            self.balls,
+            self.sky_vao,
+            self.env_vao,
+            self.backdrop_vao,
+            self.env_fbo,
+            self.layer_fbo,
+            self.noise,
+            self.env_tex,
+            self.layer,
+            *self.buffers,
+        ):
             obj.release()
         super().release()

@@ -11,7 +11,6 @@ import moderngl
 VERSION = "#version 330\n"
 
 
-
 @dataclass(frozen=True)
 class Shader:
     """A program of a scene: its two stages, files prepended to the fragment stage, its uniforms."""

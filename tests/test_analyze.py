@@ -119,8 +119,17 @@ def test_a_broken_file_is_listed_as_skipped(analyzed):
 def test_fma_labels_come_from_tracks_csv(tmp_path):
     fma = make_fma(tmp_path, duration=1.5, n_per_genre=2)
     out = tmp_path / "report"
-    args = ["analyze", str(fma["audio"]), "--fma-metadata", str(fma["metadata"]), "-o", str(out),
-            "-q", "--device", "cpu"]  # fmt: skip
+    args = [
+        "analyze",
+        str(fma["audio"]),
+        "--fma-metadata",
+        str(fma["metadata"]),
+        "-o",
+        str(out),
+        "-q",
+        "--device",
+        "cpu",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     doc = json.loads((out / "stats.json").read_text())

@@ -106,16 +106,43 @@ def test_a_file_with_several_audio_streams_says_so_and_takes_the_chosen_one(tmp_
 
     quiet, loud = encode(music * 0.01, tmp_path / "q.wav"), encode(music, tmp_path / "l.wav")
     both = tmp_path / "both.mka"
-    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-i", str(quiet), "-i", str(loud),
-                    "-map", "0:a", "-map", "1:a", "-c:a", "flac", str(both)], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-i",
+            str(quiet),
+            "-i",
+            str(loud),
+            "-map",
+            "0:a",
+            "-map",
+            "1:a",
+            "-c:a",
+            "flac",
+            str(both),
+        ],
+        check=True,
+    )
     assert probe(both).audio_streams == 2
     np.testing.assert_allclose(load_audio(both, stream=1), load_audio(loud), atol=1e-4)
     assert np.abs(load_audio(both)).max() < 0.05  # stream 0: the quiet one
     with pytest.raises(DeepvizError, match="has 2 audio streams"):
         load_audio(both, stream=2)
     out = tmp_path / "v.mp4"
-    args = ["render", str(both), "-o", str(out), "--size", "64x48", "--preset", "ultrafast",
-            "--audio-stream", "1"]  # fmt: skip
+    args = [
+        "render",
+        str(both),
+        "-o",
+        str(out),
+        "--size",
+        "64x48",
+        "--preset",
+        "ultrafast",
+        "--audio-stream",
+        "1",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0 and "2 audio streams; using stream 1" in result.output
     assert np.abs(load_audio(out)).max() > 0.3  # the video carries the loud stream

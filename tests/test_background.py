@@ -39,8 +39,12 @@ def long_track(tmp_path_factory) -> str:
 
 def test_features_from_the_network_process_equal_those_extracted_here(tmp_path, music_wav):
     env = {**os.environ, "DEEPVIZ_CACHE": str(tmp_path / "cache")}
-    out = subprocess.run([sys.executable, "-c", BESIDE, str(music_wav), str(tmp_path / "f.npz")],
-                         capture_output=True, text=True, env=env)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", BESIDE, str(music_wav), str(tmp_path / "f.npz")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"  # the network ran, torch loaded, in the other process
     here = FeatureExtractor("default", device="cpu").extract(music_wav)
@@ -109,10 +113,28 @@ def _python_children(pid: int) -> list[int]:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_during_extraction_leaves_no_network_process(tmp_path, long_track, signum, wait):
     env = {**os.environ, "DEEPVIZ_CACHE": str(tmp_path / "cache")}
-    cmd = [sys.executable, "-m", "deepviz", "render", long_track, "-o", str(tmp_path / "v.mp4"),
-           "--size", "64x48", "--fps", "2", "-q"]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=sigint_as_ctrl_c)  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "deepviz",
+        "render",
+        long_track,
+        "-o",
+        str(tmp_path / "v.mp4"),
+        "--size",
+        "64x48",
+        "--fps",
+        "2",
+        "-q",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=sigint_as_ctrl_c,
+    )
     deadline, kids = time.monotonic() + 60, []
     while not kids and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.01)

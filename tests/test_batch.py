@@ -24,8 +24,9 @@ SMALL = ["--size", "64x48", "--fps", "12", "--preset", "ultrafast", "--samples",
 
 
 def deepviz(*args, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "deepviz", *map(str, args)], capture_output=True,
-                          text=True, **kw)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "deepviz", *map(str, args)], capture_output=True, text=True, **kw
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,8 @@ def test_a_batch_renders_mirrored_with_one_fit_and_reports_the_broken_file(tmp_p
     assert proc.stderr.strip().splitlines()[-1].startswith("deepviz: error: 1 of 7 tracks failed")
     videos = sorted(str(p.relative_to(out)) for p in out.rglob("*.mp4"))
     assert videos == [f"Ambient/ambient{i}.mp4" for i in range(3)] + [
-        f"Rock/rock{i}.mp4" for i in range(3)]  # fmt: skip
+        f"Rock/rock{i}.mp4" for i in range(3)
+    ]
     rows = rows_of(out)
     assert rows["broken.mp3"]["status"] == "failed" and "decode" in rows["broken.mp3"]["error"]
     assert {r["status"] for n, r in rows.items() if n != "broken.mp3"} == {"done"}
@@ -82,8 +84,9 @@ def test_a_batch_renders_mirrored_with_one_fit_and_reports_the_broken_file(tmp_p
 
 def test_a_mapping_is_fitted_on_the_whole_batch(tmp_path, library):
     out = tmp_path / "v"
-    proc = deepviz("batch", library / "Ambient", "-o", out, "--mapping", "pca", "--jobs", "1",
-                   *SMALL)  # fmt: skip
+    proc = deepviz(
+        "batch", library / "Ambient", "-o", out, "--mapping", "pca", "--jobs", "1", *SMALL
+    )
     assert proc.returncode == 0, proc.stderr
     assert "fitted pca on" in proc.stderr and "of 3 tracks" in proc.stderr
     fit = json.loads((out / "fit.json").read_text())
@@ -99,8 +102,7 @@ def test_outputs_inside_the_input_folder_are_never_taken_as_audio(tmp_path, libr
     (src / "cover.png").write_bytes(b"\x89PNG not really")
     proc = deepviz("batch", src, "-o", src / "videos", "--jobs", "1", *SMALL)
     assert proc.returncode == 0, proc.stderr
-    proc = deepviz("batch", src, "-o", src / "again", "--jobs", "1", "--pattern", "*0.flac",
-                   *SMALL)  # fmt: skip
+    proc = deepviz("batch", src, "-o", src / "again", "--jobs", "1", "--pattern", "*0.flac", *SMALL)
     assert proc.returncode == 0, proc.stderr
     assert [p.name for p in (src / "again").glob("*.mp4")] == ["ambient0.mp4"]  # not videos/*
 
@@ -108,8 +110,22 @@ def test_outputs_inside_the_input_folder_are_never_taken_as_audio(tmp_path, libr
 def test_a_killed_worker_leaves_no_partial_video_and_the_rest_goes_on(tmp_path, library):
     out = tmp_path / "k"
     slow = ["--size", "640x360", "--fps", "60", "--preset", "ultrafast"]  # long enough to stop
-    proc = subprocess.Popen([sys.executable, "-m", "deepviz", "batch", str(library / "Rock"), "-o",
-                             str(out), "--jobs", "2", *slow], stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "deepviz",
+            "batch",
+            str(library / "Rock"),
+            "-o",
+            str(out),
+            "--jobs",
+            "2",
+            *slow,
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline, part = time.time() + 120, None
     while time.time() < deadline and part is None:
         part = next(iter(out.glob(".*.part.mp4")), None) if out.is_dir() else None
@@ -130,9 +146,23 @@ def test_a_killed_worker_leaves_no_partial_video_and_the_rest_goes_on(tmp_path, 
 def test_ctrl_c_then_resume(tmp_path, library):
     out = tmp_path / "c"
     slow = ["--size", "640x360", "--fps", "60", "--preset", "ultrafast"]  # long enough to stop
-    proc = subprocess.Popen([sys.executable, "-m", "deepviz", "batch", str(library / "Ambient"),
-                             "-o", str(out), "--jobs", "2", *slow], stderr=subprocess.PIPE,
-                            text=True, preexec_fn=sigint_as_ctrl_c)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "deepviz",
+            "batch",
+            str(library / "Ambient"),
+            "-o",
+            str(out),
+            "--jobs",
+            "2",
+            *slow,
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=sigint_as_ctrl_c,
+    )
     deadline = time.time() + 120
     while time.time() < deadline and not (out.is_dir() and list(out.glob(".*.part.mp4"))):
         time.sleep(0.05)
@@ -141,8 +171,11 @@ def test_ctrl_c_then_resume(tmp_path, library):
     assert proc.returncode == 130, err
     time.sleep(0.5)
     assert not list(out.glob(".*part*")), list(out.iterdir())
-    manifest = json.loads((out / "manifest.json").read_text()) if (out / "manifest.json").exists() \
-        else {"tracks": {}}  # fmt: skip
+    manifest = (
+        json.loads((out / "manifest.json").read_text())
+        if (out / "manifest.json").exists()
+        else {"tracks": {}}
+    )
     for video in manifest["tracks"]:
         assert Path(video).is_file()
     proc = deepviz("batch", library / "Ambient", "-o", out, "--jobs", "2", *slow)
@@ -161,11 +194,26 @@ def test_a_signal_to_the_group_as_the_workers_start_is_one_line(
     spawn's resource tracker. No traceback or warning from any of them, nothing left running."""
     if executor == "dask":
         pytest.importorskip("dask.distributed")
-    proc = subprocess.Popen([sys.executable, "-m", "deepviz", "batch", str(library / "Ambient"),
-                             "-o", str(tmp_path / "v"), "--jobs", "2", "--executor", executor,
-                             *SMALL],
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=sigint_as_ctrl_c)  # fmt: skip
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "deepviz",
+            "batch",
+            str(library / "Ambient"),
+            "-o",
+            str(tmp_path / "v"),
+            "--jobs",
+            "2",
+            "--executor",
+            executor,
+            *SMALL,
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=sigint_as_ctrl_c,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if any("spawn_main" in cmd for _, cmd in session_processes(proc.pid)):
@@ -201,22 +249,47 @@ def test_dask_gives_the_same_rows_and_frames_as_local_workers(tmp_path, library)
 
 
 def test_without_dask_the_error_says_how_to_install_it(tmp_path, library):
-    code = ("import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
-            "sys.modules['dask.distributed'] = None; from deepviz.cli import main; "
-            "sys.argv = ['deepviz'] + sys.argv[1:]; main()")  # fmt: skip
-    proc = subprocess.run([sys.executable, "-c", code, "batch", str(library), "-o",
-                           str(tmp_path / "x"), "--executor", "dask"], capture_output=True,
-                          text=True)  # fmt: skip
+    code = (
+        "import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
+        "sys.modules['dask.distributed'] = None; from deepviz.cli import main; "
+        "sys.argv = ['deepviz'] + sys.argv[1:]; main()"
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "batch",
+            str(library),
+            "-o",
+            str(tmp_path / "x"),
+            "--executor",
+            "dask",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1
-    assert proc.stderr.strip() == "deepviz: error: --executor dask needs Dask: pip install " \
-        "'deepviz[dask]'"  # fmt: skip
+    assert (
+        proc.stderr.strip() == "deepviz: error: --executor dask needs Dask: pip install "
+        "'deepviz[dask]'"
+    )
 
 
 def test_an_unreachable_scheduler_is_one_line_and_leaves_no_folder(tmp_path, library):
     pytest.importorskip("dask.distributed")
     out = tmp_path / "nowhere"
-    proc = deepviz("batch", library / "Ambient", "-o", out, "--executor", "dask", "--scheduler",
-                   "tcp://127.0.0.1:9", *SMALL)  # fmt: skip
+    proc = deepviz(
+        "batch",
+        library / "Ambient",
+        "-o",
+        out,
+        "--executor",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        *SMALL,
+    )
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 1 and len(lines) == 1 and "cannot reach it" in lines[0]
     assert not out.exists()

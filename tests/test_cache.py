@@ -50,16 +50,19 @@ def test_a_cached_track_renders_without_loading_the_network(tmp_path, music_wav)
     import subprocess
     import sys
 
-    code = ("import sys; from deepviz.cli import main\n"
-            "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-            "print('torch' in sys.modules)")  # fmt: skip
+    code = (
+        "import sys; from deepviz.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print('torch' in sys.modules)"
+    )
     common = [str(music_wav), "--size", "64x48", "--fps", "6", "-q", "-y"]
 
     env = {**os.environ, "DEEPVIZ_CACHE": str(tmp_path / "cache")}  # empty, whatever ran before
 
     def run(*args):
-        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                             env=env)  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
+        )
         assert out.returncode == 0, out.stderr
         return out.stdout.strip().splitlines()[-1] == "True"
 

@@ -34,8 +34,10 @@ def test_option_errors_are_one_line(args, named):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", ["render", "params", "fit", "compare", "analyze", "demo",
-                                     "train", "scenes", "models"])  # fmt: skip
+@pytest.mark.parametrize(
+    "command",
+    ["render", "params", "fit", "compare", "analyze", "demo", "train", "scenes", "models"],
+)
 def test_every_command_takes_debug(command):
     result = deepviz(command, "--debug", "--help")
     assert result.returncode == 0 and "--debug" in result.stdout
@@ -47,8 +49,16 @@ def test_progress_in_a_log_is_a_few_plain_lines(tmp_path):
     from deepviz.extract.synth import synth_track
 
     wav = encode(synth_track(4, 12.0, "rock")[0], tmp_path / "song.wav")
-    result = deepviz("render", str(wav), "-o", str(tmp_path / "v.mp4"), "--size", "320x180",
-                     "--preset", "ultrafast")  # fmt: skip
+    result = deepviz(
+        "render",
+        str(wav),
+        "-o",
+        str(tmp_path / "v.mp4"),
+        "--size",
+        "320x180",
+        "--preset",
+        "ultrafast",
+    )
     assert result.returncode == 0, result.stderr
     assert "\r" not in result.stderr  # stderr is a pipe here: no bar redraws
     lines = result.stderr.strip().splitlines()
@@ -61,9 +71,21 @@ def test_progress_in_a_log_is_a_few_plain_lines(tmp_path):
 def test_a_closed_stderr_pipe_does_not_abort_a_render(tmp_path, music_wav):
     out = tmp_path / "v.mp4"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "deepviz", "render", str(music_wav), "-o", str(out), "--size",
-         "64x48", "--preset", "ultrafast"], stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "deepviz",
+            "render",
+            str(music_wav),
+            "-o",
+            str(out),
+            "--size",
+            "64x48",
+            "--preset",
+            "ultrafast",
+        ],
+        stderr=subprocess.PIPE,
+    )
     proc.stderr.close()  # the reader is gone (as with `2>&1 | head -1`)
     assert proc.wait(timeout=120) == 0 and out.stat().st_size > 1000
 

@@ -58,9 +58,11 @@ def test_refusals_name_the_problem_before_any_work(tmp_path, music_wav):
 def test_cross_product_labels_name_only_the_varied_keys():
     variants = vary_variants(["mapping=pca,kmeans", "scale-by=across,features"])
     assert [v.label for v in variants] == [
-        "mapping=pca · scale-by=across", "mapping=pca · scale-by=features",
-        "mapping=kmeans · scale-by=across", "mapping=kmeans · scale-by=features",
-    ]  # fmt: skip
+        "mapping=pca · scale-by=across",
+        "mapping=pca · scale-by=features",
+        "mapping=kmeans · scale-by=across",
+        "mapping=kmeans · scale-by=features",
+    ]
     assert variants[3].overrides == {"method": "kmeans", "scale_by": "features"}
     model = vary_variants(["model=default,vgg16.dvz:L15"])[1].overrides
     assert model == {"model": "vgg16.dvz", "layer": "L15"}
@@ -69,8 +71,17 @@ def test_cross_product_labels_name_only_the_varied_keys():
 
 
 def test_equal_variants_draw_equal_panels_and_different_ones_differ(tmp_path, music_wav):
-    img = still(tmp_path, music_wav, "--vary", "seed=3,3", "--vary", "smoothing=0,0.6",
-                "--no-labels", "--grid", "2x2")  # fmt: skip
+    img = still(
+        tmp_path,
+        music_wav,
+        "--vary",
+        "seed=3,3",
+        "--vary",
+        "smoothing=0,0.6",
+        "--no-labels",
+        "--grid",
+        "2x2",
+    )
     h, w = img.shape[0] // 2, img.shape[1] // 2
     a, b = img[:h, :w], img[:h, w:]  # seed 3, smoothing 0 and 0.6
     c, d = img[h:, :w], img[h:, w:]  # seed 3 again: the same two
@@ -128,12 +139,26 @@ def test_models_vary_with_one_extraction_per_track_and_model(tmp_path, music_wav
         "minmax", np.full((64, 96), -300, np.float32), np.full((64, 96), 600, np.float32)
     )
     tiny = tmp_path / "tiny.dvz"
-    save_checkpoint(Checkpoint("ae", model.config.to_dict(), scaler, model.state_dict(),
-                               {"name": "tiny"}), tiny)  # fmt: skip
+    save_checkpoint(
+        Checkpoint("ae", model.config.to_dict(), scaler, model.state_dict(), {"name": "tiny"}), tiny
+    )
     out = tmp_path / "models.png"
-    args = ["compare", str(music_wav), "-o", str(out), "--still", "1", "--vary",
-            f"model=default,{tiny}", "--vary", "mapping=pca,kmeans", "--size", "192x96",
-            "--samples", "1"]  # fmt: skip
+    args = [
+        "compare",
+        str(music_wav),
+        "-o",
+        str(out),
+        "--still",
+        "1",
+        "--vary",
+        f"model=default,{tiny}",
+        "--vary",
+        "mapping=pca,kmeans",
+        "--size",
+        "192x96",
+        "--samples",
+        "1",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert result.output.count("extracting features") <= 2  # 4 panels, 2 networks: once each
@@ -142,8 +167,15 @@ def test_models_vary_with_one_extraction_per_track_and_model(tmp_path, music_wav
 
 
 def test_sixteen_panels_fill_a_4x4_grid(tmp_path, music_wav):
-    img = still(tmp_path, music_wav, "--vary", f"seed={','.join(map(str, range(16)))}",
-                "--no-labels", "--size", "256x128")  # fmt: skip
+    img = still(
+        tmp_path,
+        music_wav,
+        "--vary",
+        f"seed={','.join(map(str, range(16)))}",
+        "--no-labels",
+        "--size",
+        "256x128",
+    )
     h, w = 128 // 4, 256 // 4
     cells = [img[r * h : (r + 1) * h, c * w : (c + 1) * w] for r in range(4) for c in range(4)]
     assert all(cell.max() > 60 for cell in cells)  # every cell holds a picture

@@ -16,8 +16,11 @@ DEFORUM = re.compile(r"((?P<frame>[0-9]+):[\s]*\((?P<param>[\S\s]*?)\)([,][\s]?|
 
 
 def params(*args) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "deepviz", "params", *map(str, args), "-q"],
-                          capture_output=True, text=True)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "deepviz", "params", *map(str, args), "-q"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc
 
@@ -67,8 +70,24 @@ def test_after_effects_keyframe_data(music_wav, tmp_path):
 
 
 def test_a_section_outside_the_track_names_the_file(music_wav):
-    proc = subprocess.run([sys.executable, "-m", "deepviz", "params", str(music_wav), "-o", "-",
-                           "--start", "99", "-q"], capture_output=True, text=True)  # fmt: skip
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deepviz",
+            "params",
+            str(music_wav),
+            "-o",
+            "-",
+            "--start",
+            "99",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1 and proc.stdout == ""
-    assert proc.stderr.strip() == f"deepviz: error: {music_wav}: --start 99s is outside the " \
-        "track (4.00s)"  # fmt: skip
+    assert (
+        proc.stderr.strip() == f"deepviz: error: {music_wav}: --start 99s is outside the "
+        "track (4.00s)"
+    )

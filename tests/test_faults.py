@@ -55,8 +55,9 @@ def tiny_dvz(tmp_path_factory):
     model = build_model("ae", {"widths": (4, 4, 4, 4), "fc_hidden": 8, "unpool": "nearest"})
     scaler = InputScaler("minmax", np.zeros((64, 96), np.float32), np.ones((64, 96), np.float32))
     path = tmp_path_factory.mktemp("dvz") / "tiny.dvz"
-    save_checkpoint(Checkpoint("ae", model.config.to_dict(), scaler, model.state_dict(),
-                               {"name": "tiny"}), path)  # fmt: skip
+    save_checkpoint(
+        Checkpoint("ae", model.config.to_dict(), scaler, model.state_dict(), {"name": "tiny"}), path
+    )
     return path
 
 
@@ -105,8 +106,13 @@ def test_mutated_fits_load_or_give_one_error(tmp_path):
 
 
 def _deepviz(*args, env=None, preexec_fn=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "deepviz", *map(str, args)], capture_output=True,
-                          text=True, env=env, preexec_fn=preexec_fn)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "deepviz", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=preexec_fn,
+    )
 
 
 def _one_error_line(proc: subprocess.CompletedProcess, *words: str) -> None:
@@ -119,8 +125,18 @@ def _one_error_line(proc: subprocess.CompletedProcess, *words: str) -> None:
 def test_an_encoder_that_fails_to_start_leaves_nothing(tmp_path, music_wav):
     env = {**os.environ, "IMAGEIO_FFMPEG_EXE": "/bin/false"}
     out = tmp_path / "v.mp4"
-    proc = _deepviz("render", music_wav, "-o", out, "--size", "64x48", "-q",
-                    "--dump-params", tmp_path / "v.csv", env=env)  # fmt: skip
+    proc = _deepviz(
+        "render",
+        music_wav,
+        "-o",
+        out,
+        "--size",
+        "64x48",
+        "-q",
+        "--dump-params",
+        tmp_path / "v.csv",
+        env=env,
+    )
     _one_error_line(proc, str(out))
     assert os.listdir(tmp_path) == []
 

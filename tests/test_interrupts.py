@@ -36,8 +36,12 @@ def test_signals_at_random_moments_leave_no_temporary_file(tmp_path):
     rng = np.random.default_rng(5)
     out = tmp_path / "v.mp4"
     for k in range(24):
-        proc = subprocess.Popen([sys.executable, "-c", LOOP, str(out)], stdout=subprocess.PIPE,
-                                text=True, preexec_fn=sigint_as_ctrl_c)  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-c", LOOP, str(out)],
+            stdout=subprocess.PIPE,
+            text=True,
+            preexec_fn=sigint_as_ctrl_c,
+        )
         assert proc.stdout.readline() == "ready\n"
         time.sleep(rng.uniform(0.05, 0.4))
         proc.send_signal([signal.SIGTERM, signal.SIGINT, signal.SIGHUP][k % 3])
@@ -120,6 +124,7 @@ def test_a_signal_inside_numba_interrupts_once_numba_has_returned():
     """An exception raised inside numba (as it compiles, or loads from its cache) can leave
     LLVM's state half made: the process then crashed as it exited, about once in 40 Ctrl-Cs
     during librosa's first calls. The signal comes again a moment later, outside numba."""
-    out = subprocess.run([sys.executable, "-c", INSIDE_NUMBA], capture_output=True, text=True,
-                         timeout=8)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", INSIDE_NUMBA], capture_output=True, text=True, timeout=8
+    )
     assert out.stdout == "after numba\n", out.stderr

@@ -136,8 +136,11 @@ def test_palette_files_and_odd_inputs(tmp_path):
     assert len(brand.spheres) == 3 and brand.background == (0.0, 0.0, 0.0)
     (tmp_path / "nan.json").write_text('{"colors": [[NaN, 0, 0], "#000"]}')
     (tmp_path / "big.json").write_text('{"colors": ["#000", "#fff"]}' + " " * 70_000)
-    for name, problem in (("nan.json", "not a colour"), ("big.json", "too large"),
-                          ("none.json", "no such palette")):  # fmt: skip
+    for name, problem in (
+        ("nan.json", "not a colour"),
+        ("big.json", "too large"),
+        ("none.json", "no such palette"),
+    ):
         with pytest.raises(DeepvizError, match=problem):
             load_palette(str(tmp_path / name))
     with pytest.raises(DeepvizError, match="sunset"):
@@ -162,13 +165,15 @@ def test_palette_and_background_from_the_command_line(tmp_path, music_wav):
     from PIL import Image
 
     plain = _still(music_wav, "-o", tmp_path / "a.png", "--scene", "bar", *COMMON)
-    fire = _still(music_wav, "-o", tmp_path / "b.png", "--scene", "bar", "--palette", "fire",
-                  *COMMON)  # fmt: skip
+    fire = _still(
+        music_wav, "-o", tmp_path / "b.png", "--scene", "bar", "--palette", "fire", *COMMON
+    )
     assert np.abs(fire - plain).mean() > 3
     photo = tmp_path / "photo.jpg"
     Image.new("RGB", (300, 300), (0, 200, 0)).save(photo)  # square: cropped to 16:9
-    green = _still(music_wav, "-o", tmp_path / "c.png", "--scene", "bar", "--background", photo,
-                   *COMMON)  # fmt: skip
+    green = _still(
+        music_wav, "-o", tmp_path / "c.png", "--scene", "bar", "--background", photo, *COMMON
+    )
     assert green[5:15, 5:15, 1].mean() > plain[5:15, 5:15, 1].mean() + 30
     bad = tmp_path / "bad.json"
     bad.write_text('{"colors": ["#000"]}')
@@ -185,25 +190,54 @@ def test_a_look_file_sets_options_and_the_command_line_wins(tmp_path, music_wav)
     look = tmp_path / "looks" / "night.toml"
     look.parent.mkdir()
     (look.parent / "brand.json").write_text('{"colors": ["#ff0000", "#0000ff"]}')
-    look.write_text('scene = "bar"\npalette = "brand.json"\nsize = "96x64"\nsmoothing = 0.4\n'
-                    'no-title = true\n')  # fmt: skip
+    look.write_text(
+        'scene = "bar"\npalette = "brand.json"\nsize = "96x64"\nsmoothing = 0.4\nno-title = true\n'
+    )
     by_look = _still(music_wav, "-o", tmp_path / "a.png", "--look", look, "--at", "1.5", "-q")
-    by_hand = _still(music_wav, "-o", tmp_path / "b.png", "--scene", "bar", "--palette",
-                     look.parent / "brand.json", "--size", "96x64", "--smoothing", "0.4",
-                     "--no-title", "--at", "1.5", "-q")  # fmt: skip
+    by_hand = _still(
+        music_wav,
+        "-o",
+        tmp_path / "b.png",
+        "--scene",
+        "bar",
+        "--palette",
+        look.parent / "brand.json",
+        "--size",
+        "96x64",
+        "--smoothing",
+        "0.4",
+        "--no-title",
+        "--at",
+        "1.5",
+        "-q",
+    )
     assert by_look.shape == (64, 96, 3) and np.array_equal(by_look, by_hand)
-    wider = _still(music_wav, "-o", tmp_path / "c.png", "--look", look, "--size", "128x64",
-                   "--at", "1.5", "-q")  # fmt: skip
+    wider = _still(
+        music_wav, "-o", tmp_path / "c.png", "--look", look, "--size", "128x64", "--at", "1.5", "-q"
+    )
     assert wider.shape == (64, 128, 3)
     saved = tmp_path / "saved.toml"
-    _still(music_wav, "-o", tmp_path / "d.png", "--look", look, "--seed", "3", "--at", "1.5",
-           "-q", "--save-look", saved)  # fmt: skip
+    _still(
+        music_wav,
+        "-o",
+        tmp_path / "d.png",
+        "--look",
+        look,
+        "--seed",
+        "3",
+        "--at",
+        "1.5",
+        "-q",
+        "--save-look",
+        saved,
+    )
     text = saved.read_text()
     assert 'scene = "bar"' in text and "seed = 3" in text and 'size = "96x64"' in text
     assert str(look.parent / "brand.json") in text and "start" not in text
     again = _still(music_wav, "-o", tmp_path / "e.png", "--look", saved, "--at", "1.5", "-q")
-    d = _still(music_wav, "-o", tmp_path / "f.png", "--look", look, "--seed", "3", "--at", "1.5",
-               "-q")  # fmt: skip
+    d = _still(
+        music_wav, "-o", tmp_path / "f.png", "--look", look, "--seed", "3", "--at", "1.5", "-q"
+    )
     assert np.array_equal(again, d)
 
 
@@ -236,9 +270,22 @@ def test_compare_and_batch_take_a_look(tmp_path, music_wav):
     look = tmp_path / "look.toml"
     look.write_text('palette = "mono"\nsize = "64x48"\nfps = 6\ntitle = "x"\n')
     out = tmp_path / "cmp.png"
-    result = CliRunner().invoke(main, ["compare", str(music_wav), "-o", str(out), "--look",
-                                       str(look), "--vary", "scene=bar,real", "--still", "1",
-                                       "-q"])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(music_wav),
+            "-o",
+            str(out),
+            "--look",
+            str(look),
+            "--vary",
+            "scene=bar,real",
+            "--still",
+            "1",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "not options of deepviz compare, not used: title" in result.output
     from PIL import Image
@@ -247,8 +294,22 @@ def test_compare_and_batch_take_a_look(tmp_path, music_wav):
     assert img.shape == (48, 64, 3)
     assert np.abs(img[..., 0] - img[..., 1]).max() < 40  # mono: no strong hue anywhere
     videos = tmp_path / "videos"
-    result = CliRunner().invoke(main, ["batch", str(music_wav), "-o", str(videos), "--look",
-                                       str(look), "--jobs", "1", "--quality", "draft", "-q"])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "batch",
+            str(music_wav),
+            "-o",
+            str(videos),
+            "--look",
+            str(look),
+            "--jobs",
+            "1",
+            "--quality",
+            "draft",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     from deepviz.extract.decode import probe
 
@@ -260,16 +321,44 @@ def test_compare_varies_the_palette(tmp_path, music_wav):
     from PIL import Image
 
     out = tmp_path / "pal.png"
-    result = CliRunner().invoke(main, ["compare", str(music_wav), "-o", str(out), "--vary",
-                                       "palette=mono,fire", "--scene", "bar", "--still", "1",
-                                       "--size", "192x64", "--no-labels", "-q"])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(music_wav),
+            "-o",
+            str(out),
+            "--vary",
+            "palette=mono,fire",
+            "--scene",
+            "bar",
+            "--still",
+            "1",
+            "--size",
+            "192x64",
+            "--no-labels",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     img = np.asarray(Image.open(out).convert("RGB")).astype(int)
     mono, fire = img[:, :96], img[:, 96:]
     assert np.abs(mono[..., 0] - mono[..., 1]).max() < 12
     assert (fire[..., 0] - fire[..., 2]).max() > 100
-    bad = CliRunner().invoke(main, ["compare", str(music_wav), "-o", str(out), "--vary",
-                                    "palette=mono,nope", "--still", "1", "-y"])  # fmt: skip
+    bad = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            str(music_wav),
+            "-o",
+            str(out),
+            "--vary",
+            "palette=mono,nope",
+            "--still",
+            "1",
+            "-y",
+        ],
+    )
     assert bad.exit_code == 1 and "'nope' is not a palette" in bad.output
 
 

@@ -110,8 +110,9 @@ def test_the_default_look_sets_unheard_styles_apart_and_still_moves():
     labels = []
     for k, style in enumerate(STYLES):
         for i in range(3):  # seeds the reference fit never saw
-            features = planner.extractor.extract_audio(synth_track(7000 + 100 * k + i, 12.0,
-                                                                   style)[0])  # fmt: skip
+            features = planner.extractor.extract_audio(
+                synth_track(7000 + 100 * k + i, 12.0, style)[0]
+            )
             labels.append(style)
             for name, p in (("default", planner), ("paper", paper)):
                 values = p.curves_of(features).values
@@ -131,16 +132,51 @@ def test_fit_place_genres_from_the_command_line(tmp_path):
     (tmp_path / "mine").mkdir()
     encode(synth_track(900, 4.0, "hiphop")[0], tmp_path / "mine" / "song.flac")
     fit = tmp_path / "placed.json"
-    args = ["fit", str(lib), "-o", str(fit), "--mapping", "pca", "--place", "genres",
-            "--center-on", str(tmp_path / "mine"), "--device", "cpu"]  # fmt: skip
+    args = [
+        "fit",
+        str(lib),
+        "-o",
+        str(fit),
+        "--mapping",
+        "pca",
+        "--place",
+        "genres",
+        "--center-on",
+        str(tmp_path / "mine"),
+        "--device",
+        "cpu",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "placed by 3 genres" in result.output
     assert load_mapping(fit).place is not None
     csv = tmp_path / "p.csv"
-    result = CliRunner().invoke(main, ["params", str(tmp_path / "mine" / "song.flac"), "-o",
-                                       str(csv), "--fit", str(fit), "--motion", "0.2"])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "params",
+            str(tmp_path / "mine" / "song.flac"),
+            "-o",
+            str(csv),
+            "--fit",
+            str(fit),
+            "--motion",
+            "0.2",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    one = CliRunner().invoke(main, ["fit", str(lib / "rock"), "-o", str(tmp_path / "x.json"),
-                                    "--place", "genres", "--device", "cpu", "-q"])  # fmt: skip
+    one = CliRunner().invoke(
+        main,
+        [
+            "fit",
+            str(lib / "rock"),
+            "-o",
+            str(tmp_path / "x.json"),
+            "--place",
+            "genres",
+            "--device",
+            "cpu",
+            "-q",
+        ],
+    )
     assert one.exit_code == 1 and "at least 2 genres" in one.output and "rock (2)" in one.output

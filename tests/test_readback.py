@@ -30,8 +30,21 @@ def test_nv12_readback_gives_the_rgba_readbacks_video(tmp_path, music_wav, scene
     videos = {}
     for mode in ("rgba", "nv12"):
         out = tmp_path / f"{mode}.mp4"
-        _render(music_wav, "-o", out, "--scene", scene, "--size", f"{W}x{H}", "--readback", mode,
-                "--duration", "2", *extra, *COMMON)  # fmt: skip
+        _render(
+            music_wav,
+            "-o",
+            out,
+            "--scene",
+            scene,
+            "--size",
+            f"{W}x{H}",
+            "--readback",
+            mode,
+            "--duration",
+            "2",
+            *extra,
+            *COMMON,
+        )
         videos[mode] = decode_frames(out, W, H)
     rgba, nv12 = videos["rgba"], videos["nv12"]
     assert len(nv12) == len(rgba) == 2 * FPS  # the PBOs' one-frame lag drops and repeats nothing
@@ -44,8 +57,20 @@ def test_nv12_readback_gives_the_rgba_readbacks_video(tmp_path, music_wav, scene
 
 def test_nv12_readback_of_a_draft_scales_up(tmp_path, music_wav):
     out = tmp_path / "d.mp4"
-    _render(music_wav, "-o", out, "--size", "1280x720", "--quality", "draft", "--readback",
-            "nv12", "--duration", "0.25", "-q")  # fmt: skip
+    _render(
+        music_wav,
+        "-o",
+        out,
+        "--size",
+        "1280x720",
+        "--quality",
+        "draft",
+        "--readback",
+        "nv12",
+        "--duration",
+        "0.25",
+        "-q",
+    )
     frames = decode_frames(out, 1280, 720)
     assert len(frames) == 8 and frames.std() > 5  # drawn at 640x360, a picture at full size
 
@@ -61,8 +86,9 @@ def test_readback_choice_and_its_refusals(tmp_path, music_wav):
     with pytest.raises(DeepvizError, match="even frame size"):
         choose_readback("nv12", gpu, (1279, 720), video=True)
     out = tmp_path / "a.gif"
-    result = _render(music_wav, "-o", out, "--readback", "nv12", "--size", f"{W}x{H}", *COMMON,
-                     expect=1)  # fmt: skip
+    result = _render(
+        music_wav, "-o", out, "--readback", "nv12", "--size", f"{W}x{H}", *COMMON, expect=1
+    )
     assert "--readback nv12 is for videos" in result.output and "Traceback" not in result.output
     assert not list(tmp_path.iterdir())  # nothing written
 

@@ -285,13 +285,29 @@ def test_sigterm_and_sighup_clean_up_like_ctrl_c(tmp_path, signum):
     stale = tmp_path / ".v.999999.abcd.part.mp4"  # left by a process that was SIGKILLed
     stale.write_bytes(b"half a video")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "deepviz", "render", str(wav), "-o", str(out), "--size", "320x180",
-         "--preset", "ultrafast", "-q", "--dump-params", str(tmp_path / "v.csv")],
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "deepviz",
+            "render",
+            str(wav),
+            "-o",
+            str(out),
+            "--size",
+            "320x180",
+            "--preset",
+            "ultrafast",
+            "-q",
+            "--dump-params",
+            str(tmp_path / "v.csv"),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 60
-    while time.time() < deadline and not [p for p in tmp_path.iterdir() if p.name.startswith(".")
-                                          and p != stale]:  # fmt: skip
+    while time.time() < deadline and not [
+        p for p in tmp_path.iterdir() if p.name.startswith(".") and p != stale
+    ]:
         time.sleep(0.05)
     time.sleep(0.5)  # well into the render
     proc.send_signal(signum)
@@ -348,7 +364,12 @@ def test_ntsc_rates_are_exact_rationals(tmp_path, music_wav):
     from deepviz.renderer.encoder import fps_rational
 
     assert [fps_rational(f) for f in (29.97, 23.976, 59.94, 30, 12.5)] == [
-        "30000/1001", "24000/1001", "60000/1001", "30/1", "25/2"]  # fmt: skip
+        "30000/1001",
+        "24000/1001",
+        "60000/1001",
+        "30/1",
+        "25/2",
+    ]
     out = tmp_path / "ntsc.mp4"
     render(music_wav, "-o", out, *SMALL, "--fps", "29.97")
     report = subprocess.run([ffmpeg_exe(), "-i", str(out)], capture_output=True, text=True).stderr
@@ -356,13 +377,29 @@ def test_ntsc_rates_are_exact_rationals(tmp_path, music_wav):
 
 
 def test_kmeans_with_other_cluster_counts_is_refused_before_extraction(tmp_path, music_wav):
-    result = render(music_wav, "-o", tmp_path / "k.mp4", "--mapping", "kmeans", "--clusters", "5",
-                    *SMALL[:-1], expect=1)  # fmt: skip
+    result = render(
+        music_wav,
+        "-o",
+        tmp_path / "k.mp4",
+        "--mapping",
+        "kmeans",
+        "--clusters",
+        "5",
+        *SMALL[:-1],
+        expect=1,
+    )
     assert "--clusters 10" in result.output and "extracting" not in result.output
 
 
-@pytest.mark.parametrize("ext,video,audio", [(".webm", "vp9", "opus"), (".mov", "h264", "aac"),
-                                             (".mkv", "h264", "aac"), (".gif", "gif", None)])  # fmt: skip
+@pytest.mark.parametrize(
+    "ext,video,audio",
+    [
+        (".webm", "vp9", "opus"),
+        (".mov", "h264", "aac"),
+        (".mkv", "h264", "aac"),
+        (".gif", "gif", None),
+    ],
+)
 def test_the_extension_chooses_the_format(tmp_path, music_wav, ext, video, audio):
     out = tmp_path / f"v{ext}"
     render(music_wav, "-o", out, *SMALL)
@@ -421,8 +458,10 @@ def test_a_draft_is_drawn_at_half_the_size_and_scaled_up(tmp_path, music_wav):
     assert VideoOptions(size=(1280, 720), quality="draft").drawn().size == (640, 360)
     assert VideoOptions(size=(426, 240), quality="draft").drawn().size == (426, 240)  # a preview
     assert VideoOptions(size=(1280, 720)).drawn().size == (1280, 720)
-    size, common = (576, 540), ["--size", "576x540", "--fps", "8", "--duration", "1.5", "-q",
-                                "--title", "Draft"]  # fmt: skip
+    size, common = (
+        (576, 540),
+        ["--size", "576x540", "--fps", "8", "--duration", "1.5", "-q", "--title", "Draft"],
+    )
     videos = {}
     for quality in ("draft", "normal"):
         videos[quality] = tmp_path / f"{quality}.mp4"
@@ -440,13 +479,41 @@ def test_still_and_preview(tmp_path, music_wav):
     from PIL import Image
 
     png = tmp_path / "f.png"
-    result = CliRunner().invoke(main, ["still", str(music_wav), "-o", str(png), "--at", "2",
-                                       "--size", "96x64", "--fps", "12", "-q"])  # fmt: skip
+    result = CliRunner().invoke(
+        main,
+        [
+            "still",
+            str(music_wav),
+            "-o",
+            str(png),
+            "--at",
+            "2",
+            "--size",
+            "96x64",
+            "--fps",
+            "12",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     still = np.asarray(Image.open(png).convert("RGB"))
     out = tmp_path / "v.mp4"
-    render(music_wav, "-o", out, "--size", f"{W}x{H}", "--fps", str(FPS), "--crf", "0", "-q",
-           "--samples", "4", "--preset", "ultrafast")  # fmt: skip
+    render(
+        music_wav,
+        "-o",
+        out,
+        "--size",
+        f"{W}x{H}",
+        "--fps",
+        str(FPS),
+        "--crf",
+        "0",
+        "-q",
+        "--samples",
+        "4",
+        "--preset",
+        "ultrafast",
+    )
     frames = decode_frames(out, W, H).astype(int)
     same, other = np.abs(frames[2 * FPS] - still).mean(), np.abs(frames[FPS] - still).mean()
     assert same < 6 and same < other / 2  # that frame of the video (less yuv420p's chroma loss)
@@ -464,11 +531,13 @@ def _x264_options(video) -> str:
 
 def test_quality_profiles_and_expert_overrides(tmp_path, music_wav):
     common = ["--size", "96x64", "--fps", "10", "-q"]
-    for args, want in (([], ["subme=0", "deblock=1:1:1", "cabac=0", "crf=20.0"]),
-                       (["--quality", "draft"], ["subme=0", "crf=23.0"]),
-                       (["--quality", "small"], ["subme=7", "bframes=3", "crf=22.0"]),
-                       (["--preset", "medium", "--crf", "20"], ["subme=7", "bframes=3", "crf=20.0"]),
-                       (["--crf", "30"], ["subme=0", "deblock=1:1:1", "crf=30.0"])):  # fmt: skip
+    for args, want in (
+        ([], ["subme=0", "deblock=1:1:1", "cabac=0", "crf=20.0"]),
+        (["--quality", "draft"], ["subme=0", "crf=23.0"]),
+        (["--quality", "small"], ["subme=7", "bframes=3", "crf=22.0"]),
+        (["--preset", "medium", "--crf", "20"], ["subme=7", "bframes=3", "crf=20.0"]),
+        (["--crf", "30"], ["subme=0", "deblock=1:1:1", "crf=30.0"]),
+    ):
         out = tmp_path / f"q{'_'.join(args).replace('-', '')}.mp4"
         render(music_wav, "-o", out, *common, *args)
         options = _x264_options(out)
@@ -505,8 +574,11 @@ def _still(*args) -> np.ndarray:
 def test_title_artist_from_tags_or_options_and_a_logo(tmp_path, music):
     from PIL import Image
 
-    tagged = encode(music[: 3 * 44100], tmp_path / "tagged.flac",
-                    args=("-metadata", "title=Night Drive", "-metadata", "artist=The Synths"))  # fmt: skip
+    tagged = encode(
+        music[: 3 * 44100],
+        tmp_path / "tagged.flac",
+        args=("-metadata", "title=Night Drive", "-metadata", "artist=The Synths"),
+    )
     common = ["--at", "1.5", "--size", "320x180", "-q"]
     plain = _still(tagged, "-o", tmp_path / "plain.png", "--no-title", *common)
     from_tags = _still(tagged, "-o", tmp_path / "tags.png", *common)
@@ -530,8 +602,11 @@ def test_a_bad_logo_is_one_line_before_any_work(tmp_path, music_wav):
     notes.write_text("not an image")
     huge = tmp_path / "huge.png"
     Image.new("1", (5000, 5000)).save(huge)
-    for logo, problem in ((notes, "not an image"), (huge, "at most 4096x4096"),
-                          (tmp_path / "none.png", "no such logo file")):  # fmt: skip
+    for logo, problem in (
+        (notes, "not an image"),
+        (huge, "at most 4096x4096"),
+        (tmp_path / "none.png", "no such logo file"),
+    ):
         result = render(music_wav, "-o", tmp_path / "v.mp4", "--logo", logo, *SMALL, expect=1)
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and problem in lines[0] and str(logo) in lines[0], lines
@@ -542,12 +617,25 @@ def test_a_png_sequence_holds_the_very_frames(tmp_path, music_wav):
     from PIL import Image
 
     frames = tmp_path / "seq"
-    render(music_wav, "-o", f"{frames}/%05d.png", "--size", "96x64", "--fps", "10",
-           "--start", "1", "--duration", "1", "-q")  # fmt: skip
+    render(
+        music_wav,
+        "-o",
+        f"{frames}/%05d.png",
+        "--size",
+        "96x64",
+        "--fps",
+        "10",
+        "--start",
+        "1",
+        "--duration",
+        "1",
+        "-q",
+    )
     assert sorted(p.name for p in frames.iterdir()) == [f"{i:05d}.png" for i in range(10, 20)]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder
-    still = _still(music_wav, "-o", tmp_path / "at.png", "--at", "1.5", "--size", "96x64",
-                   "--fps", "10", "-q")  # fmt: skip
+    still = _still(
+        music_wav, "-o", tmp_path / "at.png", "--at", "1.5", "--size", "96x64", "--fps", "10", "-q"
+    )
     frame = np.asarray(Image.open(frames / "00015.png").convert("RGB")).astype(float)
     assert np.array_equal(frame, still)  # lossless: the frame the still shows
     again = render(music_wav, "-o", f"{frames}/%05d.png", *SMALL, expect=1)

@@ -59,9 +59,17 @@ def test_params_and_priority(cls):
 
 def test_real_params_follow_the_papers_order():
     assert RealScene.param_names() == [
-        "sphR", "sphG", "sphB", "skyR", "skyG", "skyB",
-        "sphRad", "sphDist", "camSpeed", "camHeight",
-    ]  # fmt: skip
+        "sphR",
+        "sphG",
+        "sphB",
+        "skyR",
+        "skyG",
+        "skyB",
+        "sphRad",
+        "sphDist",
+        "camSpeed",
+        "camHeight",
+    ]
 
 
 @pytest.mark.parametrize("cls", [BarScene, RealScene])
@@ -194,7 +202,7 @@ def test_bar_peaks_hold_then_fall(ctx):
 @pytest.mark.parametrize("size", [(W, H), (320, 90)])  # wide: backdrop beside the bars too
 def test_bar_backdrop_drawn_outside_the_reach_only_leaves_the_frame_as_drawn_whole(
     ctx, values, size
-):  # fmt: skip
+):
     import moderngl
 
     scene = BarScene(ctx, *size)
@@ -231,8 +239,9 @@ def test_a_declared_uniform_the_program_lacks_raises(ctx):
     import dataclasses
 
     class Misspelt(BarScene):
-        bars = dataclasses.replace(BarScene.shaders["bars"],
-                                   uniforms=("u_resolution", "u_origin", "u_valeus"))  # fmt: skip
+        bars = dataclasses.replace(
+            BarScene.shaders["bars"], uniforms=("u_resolution", "u_origin", "u_valeus")
+        )
         shaders = {**BarScene.shaders, "bars": bars}
 
     with pytest.raises(KeyError, match="u_valeus"):

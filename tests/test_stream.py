@@ -71,15 +71,32 @@ def test_damaged_middle_decodes_the_rest(tmp_path):
 
 def test_too_long_a_track_is_refused_before_decoding(tmp_path):
     long = tmp_path / "six hours.flac"  # 6 h 5 min of silence at 8 kHz: 2 MB, a few seconds to make
-    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i",
-                    "anullsrc=r=8000:cl=mono", "-t", "21900", "-c:a", "flac", str(long)],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "anullsrc=r=8000:cl=mono",
+            "-t",
+            "21900",
+            "-c:a",
+            "flac",
+            str(long),
+        ],
+        check=True,
+    )
     assert probe(long).duration > 6 * 3600
     with pytest.raises(DeepvizError, match="up to 6 h"):
         next(audio_chunks(long))
     out = tmp_path / "p.csv"
-    proc = subprocess.run([sys.executable, "-m", "deepviz", "params", str(long), "-o", str(out)],
-                          capture_output=True, text=True)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "deepviz", "params", str(long), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1 and not out.exists()
     assert proc.stderr.strip().splitlines() == [
         f"deepviz: error: {long}: the track is 6.1 h long; deepviz takes tracks up to 6 h"

@@ -71,10 +71,21 @@ def test_a_style_head_teaches_the_code_the_styles(corpus, tmp_path):
     data = synth_corpus(24, 4.0, seed=5, progress=False)  # 4 tracks of each of the 6 styles
     scores = {}
     for weight in (0.0, 1.0):
-        cfg = TrainConfig("ae", model=TINY_AE, epochs=6, batch_size=16, optimizer="adam",
-                          lr=3e-3, seed=3, device="cpu", style_weight=weight, code_norm=True)  # fmt: skip
-        run_training(cfg, data, tmp_path / f"w{weight}.dvz", tmp_path / f"w{weight}.json",
-                     progress=False)  # fmt: skip
+        cfg = TrainConfig(
+            "ae",
+            model=TINY_AE,
+            epochs=6,
+            batch_size=16,
+            optimizer="adam",
+            lr=3e-3,
+            seed=3,
+            device="cpu",
+            style_weight=weight,
+            code_norm=True,
+        )
+        run_training(
+            cfg, data, tmp_path / f"w{weight}.dvz", tmp_path / f"w{weight}.json", progress=False
+        )
         ckpt = load_checkpoint(tmp_path / f"w{weight}.dvz")
         assert ckpt.model_config.get("style_classes", 0) == (6 if weight else 0)
         assert ckpt.model_config["code_norm"] is True

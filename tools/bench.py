@@ -36,8 +36,9 @@ def tree_rss(pid: int) -> int:
         kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return 0
-    rss = next((int(line.split()[1]) for line in status.splitlines()
-                if line.startswith("VmRSS:")), 0)  # fmt: skip
+    rss = next(
+        (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
+    )
     return rss + sum(tree_rss(int(k)) for k in kids)
 
 
@@ -108,10 +109,39 @@ def showcqt_command(clip: Path, out: Path, size: str, x264: list[str] = REFERENC
 def x264_floor_command(video: Path, raw: Path, size: str) -> tuple[list[str], list[str]]:
     """(decode the render to raw frames, encode those with the same settings): the encoder's
     own cost, the floor a CPU renderer feeding x264 can reach."""
-    decode = [ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(video), "-f", "rawvideo",
-              "-pix_fmt", "rgba", str(raw)]  # fmt: skip
-    encode = [ffmpeg_exe(), "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgba",
-              "-s", size, "-r", str(FPS), "-i", str(raw), *X264, "-f", "mp4", os.devnull]  # fmt: skip
+    decode = [
+        ffmpeg_exe(),
+        "-loglevel",
+        "error",
+        "-y",
+        "-i",
+        str(video),
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgba",
+        str(raw),
+    ]
+    encode = [
+        ffmpeg_exe(),
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgba",
+        "-s",
+        size,
+        "-r",
+        str(FPS),
+        "-i",
+        str(raw),
+        *X264,
+        "-f",
+        "mp4",
+        os.devnull,
+    ]
     return decode, encode
 
 
@@ -120,8 +150,20 @@ def bench_clip(tmp: Path, seconds: float) -> tuple[Path, str]:
     music = sorted(Path(".cache/music/rock").glob("*.flac"))
     if music:
         clip = tmp / "clip.wav"
-        subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(music[0]), "-t",
-                        str(seconds), str(clip)], check=True)  # fmt: skip
+        subprocess.run(
+            [
+                ffmpeg_exe(),
+                "-loglevel",
+                "error",
+                "-y",
+                "-i",
+                str(music[0]),
+                "-t",
+                str(seconds),
+                str(clip),
+            ],
+            check=True,
+        )
         return clip, f"real music ({music[0].name}, Debian's fretsonfire songs)"
     y, _ = synth_track(7, seconds, "electronic")
     return Path(write_audio(y, tmp / "clip.wav")), "synthesized (run `make music` for real music)"
@@ -137,27 +179,56 @@ def looped(clip: Path, minutes: float, out: Path) -> Path:
 
 def memory_rows(deepviz: list[str], clip: Path, tmp: Path) -> list[tuple[str, float, float]]:
     """Peak RSS and wall time of `params` and a small `render` as the track grows to 60 min."""
-    tracks = {"30 s": clip, "10 min": looped(clip, 10, tmp / "10min.mp3"),
-              "60 min": looped(clip, 60, tmp / "60min.mp3")}  # fmt: skip
+    tracks = {
+        "30 s": clip,
+        "10 min": looped(clip, 10, tmp / "10min.mp3"),
+        "60 min": looped(clip, 60, tmp / "60min.mp3"),
+    }
     env = {**os.environ, "DEEPVIZ_CACHE": str(tmp / "cache")}
     rows = []
     for label, track in tracks.items():
-        rows.append(timed(f"params, {label}", [*deepviz, "params", str(track), "-o",
-                                              str(tmp / "p.csv"), "-q", "-y"], env))  # fmt: skip
+        rows.append(
+            timed(
+                f"params, {label}",
+                [*deepviz, "params", str(track), "-o", str(tmp / "p.csv"), "-q", "-y"],
+                env,
+            )
+        )
     for label in ("30 s", "60 min"):
-        rows.append(timed(f"render 320x180 @ 2 fps, {label}",
-                          [*deepviz, "render", str(tracks[label]), "-o", str(tmp / "m.mp4"),
-                           "--size", "320x180", "--fps", "2", "-q", "-y"], env))  # fmt: skip
+        rows.append(
+            timed(
+                f"render 320x180 @ 2 fps, {label}",
+                [
+                    *deepviz,
+                    "render",
+                    str(tracks[label]),
+                    "-o",
+                    str(tmp / "m.mp4"),
+                    "--size",
+                    "320x180",
+                    "--fps",
+                    "2",
+                    "-q",
+                    "-y",
+                ],
+                env,
+            )
+        )
     return rows
 
 
 def memory_report(rows) -> list[str]:
-    lines = ["", "## Memory as the track grows", "",
-             "Decoding, MFCCs and the network run block by block (30.72 s at a time), so peak RSS "
-             "(deepviz's process and its network's process together, sampled every 50 ms) should "
-             "not grow with the track; time should grow linearly.", "",
-             "| what | wall s | peak RSS MiB, all processes | × the 30 s figure |",
-             "|---|---:|---:|---:|"]  # fmt: skip
+    lines = [
+        "",
+        "## Memory as the track grows",
+        "",
+        "Decoding, MFCCs and the network run block by block (30.72 s at a time), so peak RSS "
+        "(deepviz's process and its network's process together, sampled every 50 ms) should "
+        "not grow with the track; time should grow linearly.",
+        "",
+        "| what | wall s | peak RSS MiB, all processes | × the 30 s figure |",
+        "|---|---:|---:|---:|",
+    ]
     base = {"params": rows[0][2], "render": rows[3][2]}
     for name, secs, rss in rows:
         kind = name.split(",")[0].split()[0]
@@ -165,28 +236,33 @@ def memory_report(rows) -> list[str]:
     worst = max(r[2] for r in rows)
     growth = max(rows[2][2] / rows[0][2], rows[4][2] / rows[3][2])
     ok = worst <= 1536 and growth <= 1.25
-    lines += ["", f"Largest peak {worst:.0f} MiB (bar: ≤ 1536), growth 30 s → 60 min "
-              f"{growth:.2f}× (bar: ≤ 1.25×): {'met' if ok else 'NOT met'}.", ""]  # fmt: skip
+    lines += [
+        "",
+        f"Largest peak {worst:.0f} MiB (bar: ≤ 1536), growth 30 s → 60 min "
+        f"{growth:.2f}× (bar: ≤ 1.25×): {'met' if ok else 'NOT met'}.",
+        "",
+    ]
     return lines
 
 
 def render_rows(deepviz: list[str], clip: Path, tmp: Path, env: dict, label: str = "") -> list:
     """(name, size, wall, cpu, rss) for both scenes at both sizes and a 6-panel comparison."""
+
+    def measured(name: str, size_name: str, command: str, out: str, options: str) -> tuple:
+        cmd = [*deepviz, command, str(clip), "-o", str(tmp / out), *options.split(), "-q", "-y"]
+        return (f"deepviz{label} {name}", size_name, *run_measured(cmd, env))
+
     rows = []
     for size_name, size in SIZES.items():
         for scene in ("real", "bar"):
-            out = tmp / f"{scene}{size_name}{label}.mp4"
-            cmd = [*deepviz, "render", str(clip), "-o", str(out), "--scene", scene, "--size",
-                   size, "--fps", str(FPS), "-q", "-y"]  # fmt: skip
-            rows.append((f"deepviz{label} VIZ-{scene.upper()} {size_name}", size_name,
-                         *run_measured(cmd, env)))  # fmt: skip
-    cmd = [*deepviz, "render", str(clip), "-o", str(tmp / f"draft{label}.mp4"), "--size",
-           SIZES["720p"], "--fps", str(FPS), "--quality", "draft", "-q", "-y"]  # fmt: skip
-    rows.append((f"deepviz{label} VIZ-REAL 720p --quality draft", "720p", *run_measured(cmd, env)))
-    cmd = [*deepviz, "compare", str(clip), "-o", str(tmp / f"cmp{label}.mp4"), "--scene", "real",
-           "--size", SIZES["720p"], "--fps", str(FPS), "-q", "-y"]  # fmt: skip
-    rows.append((f"deepviz{label} compare, 6 panels VIZ-REAL 720p", "720p",
-                 *run_measured(cmd, env)))  # fmt: skip
+            name, options = f"VIZ-{scene.upper()} {size_name}", f"--scene {scene} --size {size}"
+            out = f"{scene}{size_name}{label}.mp4"
+            rows.append(measured(name, size_name, "render", out, f"{options} --fps {FPS}"))
+    at720 = f"--size {SIZES['720p']} --fps {FPS}"
+    draft = "VIZ-REAL 720p --quality draft"
+    rows.append(measured(draft, "720p", "render", f"draft{label}.mp4", f"{at720} --quality draft"))
+    panels = "compare, 6 panels VIZ-REAL 720p"
+    rows.append(measured(panels, "720p", "compare", f"cmp{label}.mp4", f"--scene real {at720}"))
     return rows
 
 
@@ -196,8 +272,9 @@ def reference_rows(clip: Path, tmp: Path) -> list:
         cmd = showcqt_command(clip, tmp / f"cqt{size_name}.mp4", size)
         rows.append((f"ffmpeg showcqt {size_name}", size_name, *run_measured(cmd)))
         cmd = showcqt_command(clip, tmp / f"cqt{size_name}n.mp4", size, X264)
-        rows.append((f"ffmpeg showcqt {size_name}, deepviz's x264 settings", size_name,
-                     *run_measured(cmd)))  # fmt: skip
+        rows.append(
+            (f"ffmpeg showcqt {size_name}, deepviz's x264 settings", size_name, *run_measured(cmd))
+        )
     decode, encode = x264_floor_command(tmp / "real720p.mp4", tmp / "raw.rgba", SIZES["720p"])
     subprocess.run(decode, check=True)
     rows.append(("x264 alone, VIZ-REAL 720p frames from a raw file", "720p", *run_measured(encode)))
@@ -208,14 +285,18 @@ def reference_rows(clip: Path, tmp: Path) -> list:
 def table(rows, frames: int) -> list[str]:
     base = {r[1]: r for r in rows if r[0] == f"ffmpeg showcqt {r[1]}"}
     same = {r[1]: r for r in rows if r[0].endswith("deepviz's x264 settings")}
-    lines = ["| what | wall s | CPU s | frames/s | × showcqt wall | × showcqt CPU | × showcqt "
-             "wall, same x264 | peak RSS MiB, all processes |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines = [
+        "| what | wall s | CPU s | frames/s | × showcqt wall | × showcqt CPU | × showcqt "
+        "wall, same x264 | peak RSS MiB, all processes |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, size, wall, cpu, rss in rows:
         ref, alike = base[size], same[size]
-        lines.append(f"| {name} | {wall:.1f} | {cpu:.1f} | {frames / wall:.1f} | "
-                     f"{wall / ref[2]:.2f} | {cpu / ref[3]:.2f} | {wall / alike[2]:.2f} | "
-                     f"{rss:.0f} |")  # fmt: skip
+        lines.append(
+            f"| {name} | {wall:.1f} | {cpu:.1f} | {frames / wall:.1f} | "
+            f"{wall / ref[2]:.2f} | {cpu / ref[3]:.2f} | {wall / alike[2]:.2f} | "
+            f"{rss:.0f} |"
+        )
     return lines
 
 
@@ -244,19 +325,27 @@ def main() -> None:
         memory = memory_report(memory_rows(deepviz, clip, tmp))
     single = next(r for r in rows if r[0] == "deepviz VIZ-REAL 720p")
     compare = next(r for r in rows if "compare" in r[0] and "before" not in r[0])
-    lines = ["# Benchmarks", "", f"`make bench`, {date.today().isoformat()}, on: {machine()}.", "",
-             f"A {args.seconds:g} s clip of {source}, at {FPS} fps, AAC audio, in one run, side "
-             f"by side. deepviz encodes with `--quality normal` ({' '.join(X264[2:-2])}); the "
-             f"ratios are to ffmpeg's showcqt encoded as the speed issue measured it "
-             f"({' '.join(REFERENCE[2:-2])}); the last ratio is to showcqt encoded with deepviz's "
-             "own settings. Wall time includes start-up, decoding and (for deepviz) feature "
-             "extraction with the default model on the CPU; CPU time counts every thread and "
-             "child process (ffmpeg included).", "",
-             *table(rows, int(args.seconds * FPS)), "",
-             f"A 6-panel comparison costs {compare[2] / single[2]:.2f}× a single VIZ-REAL render of "
-             "the same size (all panels drawn into one frame, read back once, encoded once).",
-             f"Output check: {info.video_codec} {info.width}x{info.height} @ {info.fps:g} fps, "
-             f"{info.duration:.2f} s, audio {info.audio_codec}.", *memory]  # fmt: skip
+    lines = [
+        "# Benchmarks",
+        "",
+        f"`make bench`, {date.today().isoformat()}, on: {machine()}.",
+        "",
+        f"A {args.seconds:g} s clip of {source}, at {FPS} fps, AAC audio, in one run, side "
+        f"by side. deepviz encodes with `--quality normal` ({' '.join(X264[2:-2])}); the "
+        f"ratios are to ffmpeg's showcqt encoded as the speed issue measured it "
+        f"({' '.join(REFERENCE[2:-2])}); the last ratio is to showcqt encoded with deepviz's "
+        "own settings. Wall time includes start-up, decoding and (for deepviz) feature "
+        "extraction with the default model on the CPU; CPU time counts every thread and "
+        "child process (ffmpeg included).",
+        "",
+        *table(rows, int(args.seconds * FPS)),
+        "",
+        f"A 6-panel comparison costs {compare[2] / single[2]:.2f}× a single VIZ-REAL render of "
+        "the same size (all panels drawn into one frame, read back once, encoded once).",
+        f"Output check: {info.video_codec} {info.width}x{info.height} @ {info.fps:g} fps, "
+        f"{info.duration:.2f} s, audio {info.audio_codec}.",
+        *memory,
+    ]
     Path(args.out).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

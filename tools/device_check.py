@@ -22,16 +22,40 @@ SIZE, SECONDS = (1280, 720), 10
 def decoded(video: Path) -> np.ndarray:
     from deepviz.extract.ffmpeg import ffmpeg_exe
 
-    cmd = [ffmpeg_exe(), "-loglevel", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt",
-           "rgb24", "pipe:1"]  # fmt: skip
+    cmd = [
+        ffmpeg_exe(),
+        "-loglevel",
+        "error",
+        "-i",
+        str(video),
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "pipe:1",
+    ]
     raw = subprocess.run(cmd, capture_output=True, check=True).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, SIZE[1], SIZE[0], 3)
 
 
 def render(audio: Path, out: Path, *options: str) -> float:
     """Seconds a 10 s 720p VIZ-REAL render takes with these options."""
-    cmd = [sys.executable, "-m", "deepviz", "render", str(audio), "-o", str(out), "--size",
-           f"{SIZE[0]}x{SIZE[1]}", "--duration", str(SECONDS), "-q", "-y", *options]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "deepviz",
+        "render",
+        str(audio),
+        "-o",
+        str(out),
+        "--size",
+        f"{SIZE[0]}x{SIZE[1]}",
+        "--duration",
+        str(SECONDS),
+        "-q",
+        "-y",
+        *options,
+    ]
     start = time.perf_counter()
     subprocess.run(cmd, check=True)
     return time.perf_counter() - start
@@ -45,8 +69,12 @@ def gl_report() -> tuple[str, str, str, str | None]:
     ctx = create_context()
     renderer = ctx.info["GL_RENDERER"]
     ctx.release()
-    return (renderer, choose_readback("auto", renderer, SIZE, True),
-            choose_encoder("auto", renderer), _nvenc_probe())  # fmt: skip
+    return (
+        renderer,
+        choose_readback("auto", renderer, SIZE, True),
+        choose_encoder("auto", renderer),
+        _nvenc_probe(),
+    )
 
 
 def cuda_report(audio: Path) -> str:
@@ -71,11 +99,17 @@ def cuda_report(audio: Path) -> str:
 def main() -> int:
     audio = Path(str(resources.files("deepviz.renderer").joinpath("data/demo.ogg")))
     nvidia = shutil.which("nvidia-smi")
-    print("GPUs:", subprocess.run([nvidia, "-L"], capture_output=True, text=True).stdout.strip()
-          if nvidia else "no nvidia-smi")  # fmt: skip
+    print(
+        "GPUs:",
+        subprocess.run([nvidia, "-L"], capture_output=True, text=True).stdout.strip()
+        if nvidia
+        else "no nvidia-smi",
+    )
     renderer, readback, encoder, nvenc_why = gl_report()
-    print(f"GL: {renderer}; auto takes readback {readback}, encoder {encoder}"
-          + (f" (NVENC: {nvenc_why})" if nvenc_why else ""))  # fmt: skip
+    print(
+        f"GL: {renderer}; auto takes readback {readback}, encoder {encoder}"
+        + (f" (NVENC: {nvenc_why})" if nvenc_why else "")
+    )
     print("CUDA:", cuda_report(audio))
     with tempfile.TemporaryDirectory() as tmp:
         gpu, cpu = Path(tmp, "auto.mp4"), Path(tmp, "cpu.mp4")
@@ -84,8 +118,10 @@ def main() -> int:
         a, b = decoded(gpu), decoded(cpu)
         mse = np.mean((a[: len(b)].astype(float) - b[: len(a)].astype(float)) ** 2)
         psnr = 10 * np.log10(255.0**2 / max(mse, 1e-12))
-        print(f"10 s 720p VIZ-REAL: auto {t_gpu:.1f} s, rgba + x264 {t_cpu:.1f} s; "
-              f"frames {len(a)} / {len(b)}, PSNR {psnr:.1f} dB")  # fmt: skip
+        print(
+            f"10 s 720p VIZ-REAL: auto {t_gpu:.1f} s, rgba + x264 {t_cpu:.1f} s; "
+            f"frames {len(a)} / {len(b)}, PSNR {psnr:.1f} dB"
+        )
     from deepviz.scenes.gl import is_software
 
     gpu_there = bool(nvidia) and not is_software(renderer)

@@ -30,9 +30,25 @@ def clip(src: Path, dst: Path, seconds: float = CLIP_SECONDS) -> None:
     """`seconds` of `src` from a quarter of its length, as FLAC."""
     length = probe(src).duration or seconds
     start = max(0.0, min(length / 4, length - seconds))
-    cmd = [ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y", "-ss", f"{start:.2f}", "-t",
-           f"{seconds:g}", "-i", f"file:{src}", "-vn", "-af", "asetnsamples=4096", "-c:a", "flac",
-           f"file:{dst}"]  # fixed-size frames: ffmpeg's FLAC encoder refuses a tiny first one  # fmt: skip
+    cmd = [
+        ffmpeg_exe(),
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-ss",
+        f"{start:.2f}",
+        "-t",
+        f"{seconds:g}",
+        "-i",
+        f"file:{src}",
+        "-vn",
+        "-af",
+        "asetnsamples=4096",
+        "-c:a",
+        "flac",
+        f"file:{dst}",
+    ]  # fixed-size frames: ffmpeg's FLAC encoder refuses a tiny first one
     subprocess.run(cmd, check=True)
 
 

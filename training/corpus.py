@@ -102,7 +102,6 @@ def split_tracks(
 def folder_corpus(root: str, progress: bool = True, first_id: int = 0) -> PatchSet:
     """Every audio file under `root`'s style folders, labelled by its folder, as patches."""
 
-
     inputs = sorted(str(d) for d in Path(root).iterdir() if d.is_dir())
     files = audio_files(inputs)
     names = sorted({genre_label(f, inputs) for f in files})
@@ -114,15 +113,23 @@ def folder_corpus(root: str, progress: bool = True, first_id: int = 0) -> PatchS
         all_patches.append(p)
         labels += [names.index(genre_label(path, inputs))] * len(p)
         ids += [first_id + k] * len(p)
-    return PatchSet(np.concatenate(all_patches).astype(np.float32), np.asarray(labels, np.int64),
-                    np.asarray(ids, np.int64), names, info={"corpus": f"folders:{root}"})  # fmt: skip
+    return PatchSet(
+        np.concatenate(all_patches).astype(np.float32),
+        np.asarray(labels, np.int64),
+        np.asarray(ids, np.int64),
+        names,
+        info={"corpus": f"folders:{root}"},
+    )
 
 
 def join(a: PatchSet, b: PatchSet) -> PatchSet:
     """Two corpora as one: b's labels follow a's, its track ids are made distinct."""
     offset = int(a.track_ids.max()) + 1
     corpus = f"{a.info.get('corpus')}+{b.info.get('corpus')}"
-    return PatchSet(np.concatenate([a.patches, b.patches]),
-                    np.concatenate([a.labels, b.labels + len(a.label_names)]),
-                    np.concatenate([a.track_ids, b.track_ids + offset]),
-                    list(a.label_names) + list(b.label_names), info={"corpus": corpus})  # fmt: skip
+    return PatchSet(
+        np.concatenate([a.patches, b.patches]),
+        np.concatenate([a.labels, b.labels + len(a.label_names)]),
+        np.concatenate([a.track_ids, b.track_ids + offset]),
+        list(a.label_names) + list(b.label_names),
+        info={"corpus": corpus},
+    )

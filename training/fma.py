@@ -47,12 +47,6 @@ def decode_count() -> int:
     return _decodes
 
 
-
-
-
-
-
-
 def select_tracks(tracks: list[FmaTrack], subset: str) -> list[FmaTrack]:
     """The tracks of `subset` (with those of the smaller subsets in it) that have a top genre."""
     if subset not in SUBSETS:

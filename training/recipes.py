@@ -38,11 +38,11 @@ def train_default(
     keep_state: bool = False,
 ):
 
-
     r = DEFAULT_MODEL
     if not Path(r["music"]).is_dir():
-        raise DeepvizError("the default recipe also trains on real music: run `make music` first",
-                           r["music"])  # fmt: skip
+        raise DeepvizError(
+            "the default recipe also trains on real music: run `make music` first", r["music"]
+        )
     data = synth_corpus(r["synth_tracks"], r["synth_duration"], seed=r["seed"], progress=progress)
     data = join(data, folder_corpus(r["music"], progress=progress))
     cfg = TrainConfig(

@@ -61,7 +61,6 @@ def load_corpus(corpus: CorpusOptions, seed: int, progress: bool, log: str, cons
             else "give one corpus, not both --synth and --fma-audio"
         )
     if corpus.synth is not None:
-
         data = synth_corpus(corpus.synth, corpus.synth_duration, seed=seed, progress=progress)
         data.info["corpus"] = f"synth:{corpus.synth}x{corpus.synth_duration:g}s"
         return data
@@ -69,8 +68,17 @@ def load_corpus(corpus: CorpusOptions, seed: int, progress: bool, log: str, cons
         raise DeepvizError("--fma-audio needs --fma-metadata DIR (FMA's fma_metadata)")
 
     c = corpus
-    data = load_fma(c.fma_audio, c.fma_metadata, c.subset, c.fma_split, seed, c.cache,
-                    c.max_tracks, c.jobs, progress)  # fmt: skip
+    data = load_fma(
+        c.fma_audio,
+        c.fma_metadata,
+        c.subset,
+        c.fma_split,
+        seed,
+        c.cache,
+        c.max_tracks,
+        c.jobs,
+        progress,
+    )
     skipped = data.info["skipped"]
     if skipped:
         shown = ", ".join(f"{tid} ({why})" for tid, why in list(skipped.items())[:5])
@@ -80,9 +88,13 @@ def load_corpus(corpus: CorpusOptions, seed: int, progress: bool, log: str, cons
 
 
 def run_training(
-    job: TrainJob, corpus: CorpusOptions, cfg: TrainConfig, run: RunOptions, given: set[str],
+    job: TrainJob,
+    corpus: CorpusOptions,
+    cfg: TrainConfig,
+    run: RunOptions,
+    given: set[str],
     console: Console,
-) -> None:  # fmt: skip
+) -> None:
     """`deepviz train`: a recipe, or the configured network on the chosen corpus."""
 
     out = checkpoint_output(job, run.overwrite)
@@ -101,8 +113,10 @@ def run_training(
             check_pretrained(cfg)
         data = load_corpus(corpus, cfg.seed, progress, log, console)
         tracks, paper = len(set(data.track_ids.tolist())), get_arch(cfg.arch).paper_name
-        console.say(f"{data.info.get('corpus')}: {tracks} tracks, {len(data)} segments, "
-            f"{len(data.label_names)} labels; training {cfg.arch} ({paper})")  # fmt: skip
+        console.say(
+            f"{data.info.get('corpus')}: {tracks} tracks, {len(data)} segments, "
+            f"{len(data.label_names)} labels; training {cfg.arch} ({paper})"
+        )
 
         ckpt = train(cfg, data, out, log, progress, resume=job.resume, keep_state=job.keep_state)
     if ckpt is None:

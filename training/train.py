@@ -159,7 +159,6 @@ class TrainingRun:
         model = build_model(cfg.arch, _model_overrides(cfg, data))
         self.pretrained: list[str] = []
         if cfg.pretrained:
-
             self.pretrained = load_pretrained(model)
         self.model = model.to(self.device)
         self.model_config = {
@@ -203,7 +202,7 @@ class TrainingRun:
                 **data.info,
                 "tracks": int(len(np.unique(data.track_ids))),
                 "labels": list(data.label_names),
-            },  # fmt: skip
+            },
             "n_train": len(self.train_rows),
             "n_val": len(self.val_rows),
             "n_test": len(self.test_rows),
@@ -246,8 +245,9 @@ class TrainingRun:
             )
         val = {}
         if len(self.val_rows):
-            val = evaluate(self.model, self.cfg.arch, self.data, self.val_rows, self.scaler,
-                           self.device)  # fmt: skip
+            val = evaluate(
+                self.model, self.cfg.arch, self.data, self.val_rows, self.scaler, self.device
+            )
         entry = {
             "epoch": epoch + 1,
             "train_loss": train_loss,
@@ -265,8 +265,13 @@ class TrainingRun:
         self.best, self.best_epoch = entry["val_loss"], entry["epoch"]
         trained = {k: v for k, v in entry.items() if k not in ("epoch", "seconds")}
         trained = {"epochs": entry["epoch"], **trained, "n_train_segments": len(self.train_rows)}
-        info = {"name": self.cfg.name or self.out.stem, "genres": list(self.data.label_names),
-                "layers": self.layers, "trained": trained, **self.meta}  # fmt: skip
+        info = {
+            "name": self.cfg.name or self.out.stem,
+            "genres": list(self.data.label_names),
+            "layers": self.layers,
+            "trained": trained,
+            **self.meta,
+        }
         if self.default_layer is not None:
             info["default_layer"] = self.default_layer
         if self.data.info.get("corpus"):
@@ -277,9 +282,16 @@ class TrainingRun:
 
     def save_state(self, epoch: int) -> None:
         """The latest state beside the checkpoint, for --resume."""
-        state = TrainState(epoch + 1, self.best, self.best_epoch, self.history, self.settings,
-                           self.model.state_dict(), self.opt.state_dict(),
-                           **_rng_state(self.rng, self.device))  # fmt: skip
+        state = TrainState(
+            epoch + 1,
+            self.best,
+            self.best_epoch,
+            self.history,
+            self.settings,
+            self.model.state_dict(),
+            self.opt.state_dict(),
+            **_rng_state(self.rng, self.device),
+        )
         save_state(state, resume_path(self.out))
 
     def test(self) -> dict | None:
@@ -288,8 +300,9 @@ class TrainingRun:
         if ckpt is None or not len(self.test_rows) or "test_loss" in ckpt.meta.get("trained", {}):
             return None
         self.model.load_state_dict(ckpt.state_dict)
-        test = evaluate(self.model, self.cfg.arch, self.data, self.test_rows, self.scaler,
-                        self.device)  # fmt: skip
+        test = evaluate(
+            self.model, self.cfg.arch, self.data, self.test_rows, self.scaler, self.device
+        )
         ckpt.meta["trained"].update({f"test_{k}": v for k, v in test.items()})
         save_checkpoint(ckpt, self.out)
         return test
@@ -333,8 +346,9 @@ def train(
         if progress:
             _warn_collapse(entry)
         run.history.append(entry)
-        bar.set_postfix(epoch=epoch + 1, train=f"{entry['train_loss']:.4g}",
-                        val=f"{entry['val_loss']:.4g}")  # fmt: skip
+        bar.set_postfix(
+            epoch=epoch + 1, train=f"{entry['train_loss']:.4g}", val=f"{entry['val_loss']:.4g}"
+        )
         run.keep_best(entry)
         run.save_state(epoch)
         log["best_epoch"] = run.best_epoch

@@ -23,10 +23,6 @@ def run_inline(settings, jobs: Sequence[TrackJob], what: str, on_start: Callable
         yield job, run_track(settings, job, what)
 
 
-
-
-
-
 def _worker_main(settings: BatchSettings, what: str, tasks, results) -> None:
     """A worker process: take jobs until the None at the end; SIGTERM cleans up like Ctrl-C."""
     interrupts.handle_termination()
@@ -66,8 +62,11 @@ class WorkerPool:
             raise
 
     def _worker(self):
-        return self.mp.Process(target=_worker_main, daemon=True,
-                               args=(self.settings, self.what, self.tasks, self.results))  # fmt: skip
+        return self.mp.Process(
+            target=_worker_main,
+            daemon=True,
+            args=(self.settings, self.what, self.tasks, self.results),
+        )
 
     def run(self, jobs: Sequence[TrackJob], on_start: Callable) -> Iterator:
         for job in jobs:
@@ -157,8 +156,9 @@ def dask_client(scheduler: str | None, n_workers: int):
         # thread and processes for good: they reach the whole group, and deepviz, interrupted,
         # closes the cluster itself (a worker interrupted in its imports prints a traceback)
         with interrupts.deferred(), interrupts.blocked({signal.SIGINT, signal.SIGHUP}):
-            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)  # fmt: skip
+            cluster = LocalCluster(
+                n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
         return Client(cluster)
     except BaseException:
         close_quietly(None, cluster)
@@ -181,8 +181,14 @@ def run_dask(client, settings, jobs: Sequence[TrackJob], what: str, on_start: Ca
 
     futures = {}
     for job in jobs:
-        fut = client.submit(run_track, settings, job, what, pure=False, key=f"deepviz-{what}-"
-                            f"{job.index}-{os.getpid()}-{time.monotonic_ns()}")  # fmt: skip
+        fut = client.submit(
+            run_track,
+            settings,
+            job,
+            what,
+            pure=False,
+            key=f"deepviz-{what}-{job.index}-{os.getpid()}-{time.monotonic_ns()}",
+        )
         futures[fut] = job
         on_start(job)
     try:
@@ -204,7 +210,6 @@ class Executor:
         self.opts, self.inline = opts, inline
         self.client = None
         if opts.executor == "dask":
-
             self.client = dask_client(opts.scheduler, opts.workers())
 
     def run(self, settings: BatchSettings, jobs: Sequence[TrackJob], what: str, on_start):
@@ -224,5 +229,4 @@ class Executor:
 
     def close(self) -> None:
         if self.client is not None:
-
             close_quietly(self.client, self.client.cluster)

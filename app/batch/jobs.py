@@ -28,18 +28,36 @@ from deepviz.scenes import create_context
 class BatchOptions:
     """How a batch runs: where, how wide, which files, and whether finished videos are redone."""
 
-    jobs: int = option(0, "--jobs", "-j", low=0, high=256,
-                       help="Worker processes, each with its own GL context [default: 0 = the "
-                       "number of cores].")  # fmt: skip
-    executor: str = option("local", "--executor", choices=("local", "dask"),
-                           help="local: worker processes here; dask: one task per track on a "
-                           "dask.distributed cluster (pip install 'deepviz[dask]').")  # fmt: skip
-    scheduler: str | None = option(None, "--scheduler", kind=str, metavar="ADDRESS",
-                                   help="With --executor dask: the scheduler, e.g. "
-                                   "tcp://host:8786 [default: a LocalCluster here].")  # fmt: skip
-    pattern: str | None = option(None, "--pattern", kind=str, metavar="GLOB",
-                                 help="Only files whose name (or path below the folder) matches, "
-                                 "e.g. '*.flac'.")  # fmt: skip
+    jobs: int = option(
+        0,
+        "--jobs",
+        "-j",
+        low=0,
+        high=256,
+        help="Worker processes, each with its own GL context [default: 0 = the number of cores].",
+    )
+    executor: str = option(
+        "local",
+        "--executor",
+        choices=("local", "dask"),
+        help="local: worker processes here; dask: one task per track on a "
+        "dask.distributed cluster (pip install 'deepviz[dask]').",
+    )
+    scheduler: str | None = option(
+        None,
+        "--scheduler",
+        kind=str,
+        metavar="ADDRESS",
+        help="With --executor dask: the scheduler, e.g. "
+        "tcp://host:8786 [default: a LocalCluster here].",
+    )
+    pattern: str | None = option(
+        None,
+        "--pattern",
+        kind=str,
+        metavar="GLOB",
+        help="Only files whose name (or path below the folder) matches, e.g. '*.flac'.",
+    )
     force: bool = option(
         False,
         "--force",
@@ -76,7 +94,6 @@ class TrackRenderer:
 
     def __init__(self, settings: BatchSettings):
 
-
         self.settings = settings
         self.gl = create_context()
         shared = settings.fit_text is not None
@@ -95,18 +112,29 @@ class TrackRenderer:
             s, planner = self.settings, self.planner
             overlays = overlays_for(s.overlay, job.source, s.video.width, s.video.height)
             curves = planner.curves(job.source)
-            render_panels([Panel(curves, s.plan.scene, s.plan.seed)], job.source, job.output,
-                          s.video, True, self.gl, overwrite=job.replace,
-                          metadata=planner.provenance(s.video), audio_stream=s.plan.audio_stream,
-                          overlays=overlays)  # fmt: skip
+            render_panels(
+                [Panel(curves, s.plan.scene, s.plan.seed)],
+                job.source,
+                job.output,
+                s.video,
+                True,
+                self.gl,
+                overwrite=job.replace,
+                metadata=planner.provenance(s.video),
+                audio_stream=s.plan.audio_stream,
+                overlays=overlays,
+            )
         except DeepvizError as exc:
             return failed_row(job, exc.problem if exc.path else str(exc))
         frames = frame_range(curves, s.video.start, s.video.duration)
         values = curves.values[frames.start : frames.stop].astype(float)
-        return {**_row(job, "done"), "duration": round(curves.duration, 3),
-                "render_seconds": round(time.perf_counter() - start, 2),
-                "means": dict(zip(curves.names, values.mean(axis=0).round(4).tolist())),
-                "stds": dict(zip(curves.names, values.std(axis=0).round(4).tolist()))}  # fmt: skip
+        return {
+            **_row(job, "done"),
+            "duration": round(curves.duration, 3),
+            "render_seconds": round(time.perf_counter() - start, 2),
+            "means": dict(zip(curves.names, values.mean(axis=0).round(4).tolist())),
+            "stds": dict(zip(curves.names, values.std(axis=0).round(4).tolist())),
+        }
 
     def extract(self, job: TrackJob) -> dict:
         """Only the features (into the cache), for a fit over the whole batch."""
@@ -155,9 +183,11 @@ def mirrored_name(src: Path, inputs: Sequence[str | os.PathLike], suffix: str) -
 
 
 def batch_jobs(
-    inputs: Sequence[str | os.PathLike], output: str | os.PathLike | None, suffix: str = ".mp4",
+    inputs: Sequence[str | os.PathLike],
+    output: str | os.PathLike | None,
+    suffix: str = ".mp4",
     pattern: str | None = None,
-) -> list[tuple[Path, Path]]:  # fmt: skip
+) -> list[tuple[Path, Path]]:
     """(input, output) pairs, the output folder mirroring the inputs' folders.
 
     Creates the folder; refuses a file as the folder and two inputs that would write one output.

@@ -21,16 +21,25 @@ MANIFEST_FORMAT = "deepviz-batch-manifest"
 MAX_MANIFEST_BYTES = 64 << 20
 
 
-def options_digest(plan: PlanOptions, video: VideoOptions, model_key: str | None,
-                   fit_text: str | None, overlay=None) -> str:  # fmt: skip
+def options_digest(
+    plan: PlanOptions,
+    video: VideoOptions,
+    model_key: str | None,
+    fit_text: str | None,
+    overlay=None,
+) -> str:
     """Names everything that decides a video's frames and sound, for the manifest (the files a
     palette, background or logo option names by their contents: an edited palette redoes)."""
 
     named = [video.palette, video.background, overlay.logo if overlay else None]
-    doc = {"plan": dataclasses.asdict(plan), "video": dataclasses.asdict(video),
-           "model": model_key, "fit": fit_text,
-           "overlay": dataclasses.asdict(overlay) if overlay else None,
-           "files": [file_digest(p) for p in named if p and os.path.isfile(p)]}  # fmt: skip
+    doc = {
+        "plan": dataclasses.asdict(plan),
+        "video": dataclasses.asdict(video),
+        "model": model_key,
+        "fit": fit_text,
+        "overlay": dataclasses.asdict(overlay) if overlay else None,
+        "files": [file_digest(p) for p in named if p and os.path.isfile(p)],
+    }
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
@@ -55,7 +64,9 @@ class Manifest:
             if not isinstance(tracks, dict) or not all(_valid_entry(e) for e in tracks.values()):
                 raise ValueError("malformed entries")
         except (OSError, ValueError, RecursionError) as exc:
-            console.note(f"deepviz: note: {self.path}: ignored ({exc}); every video is checked again")
+            console.note(
+                f"deepviz: note: {self.path}: ignored ({exc}); every video is checked again"
+            )
             return {}
         return tracks
 
@@ -68,20 +79,28 @@ class Manifest:
 
     def record(self, out: Path, source_sha: str, options: str, row: dict) -> None:
 
-        self.entries[str(out)] = {"source": row["file"], "source_sha256": source_sha,
-                                  "options": options, "row": row}  # fmt: skip
+        self.entries[str(out)] = {
+            "source": row["file"],
+            "source_sha256": source_sha,
+            "options": options,
+            "row": row,
+        }
         doc = {"format": MANIFEST_FORMAT, "version": 1, "tracks": self.entries}
         with atomic_path(self.path) as tmp:
             tmp.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
 
 
 def _valid_entry(e) -> bool:
-    return (isinstance(e, dict) and isinstance(e.get("row"), dict)
-            and all(isinstance(e.get(k), str) for k in ("source", "source_sha256", "options")))  # fmt: skip
+    return (
+        isinstance(e, dict)
+        and isinstance(e.get("row"), dict)
+        and all(isinstance(e.get(k), str) for k in ("source", "source_sha256", "options"))
+    )
 
 
-def new_jobs(pairs, manifest: Manifest, options: str, force: bool, overwrite: bool,
-             console: Console) -> tuple[list[TrackJob], list[dict], dict[int, str]]:  # fmt: skip
+def new_jobs(
+    pairs, manifest: Manifest, options: str, force: bool, overwrite: bool, console: Console
+) -> tuple[list[TrackJob], list[dict], dict[int, str]]:
     """(jobs to run, rows of videos already up to date, each job's input digest)."""
 
     todo, done, digests = [], [], {}
@@ -93,8 +112,14 @@ def new_jobs(pairs, manifest: Manifest, options: str, force: bool, overwrite: bo
             continue
         if out.exists() and str(out) not in manifest.entries and not (overwrite or force):
             console.note(f"deepviz: skipped {out}: exists and was not made by this batch (use -y)")
-            done.append({"file": str(src), "output": str(out), "status": "skipped",
-                         "error": "exists, not made by this batch"})  # fmt: skip
+            done.append(
+                {
+                    "file": str(src),
+                    "output": str(out),
+                    "status": "skipped",
+                    "error": "exists, not made by this batch",
+                }
+            )
             continue
         todo.append(TrackJob(i, str(src), str(out), replace=out.exists()))
         digests[i] = sha

@@ -114,7 +114,6 @@ def shared_fit(batch: Batch) -> tuple[str | None, float]:
 def write_summary(rows: list[dict], folder: Path, fit: str | None) -> None:
     """summary.json (everything) and summary.csv (one line per track, parameters as columns)."""
 
-
     counts = {k: sum(r["status"] == k for r in rows) for k in ("done", "skipped", "failed")}
     doc = {"tracks": rows, **counts, "fit": fit}
     with atomic_path(folder / "summary.json") as tmp:
@@ -133,21 +132,24 @@ def write_summary(rows: list[dict], folder: Path, fit: str | None) -> None:
 
 
 def run_batch(
-    inputs: Sequence[str], output: str | None, plan: PlanOptions, video: VideoOptions,
-    run: RunOptions, opts: BatchOptions, console: Console = SILENT,
+    inputs: Sequence[str],
+    output: str | None,
+    plan: PlanOptions,
+    video: VideoOptions,
+    run: RunOptions,
+    opts: BatchOptions,
+    console: Console = SILENT,
     overlay=None,
-) -> list[dict]:  # fmt: skip
+) -> list[dict]:
     """Render every audio file of `inputs` into the folder `output`; the summary rows."""
 
     video = video.effective()
     check_dressing(video, overlay, (plan.scene,), console)  # a bad palette or logo: before any work
     if opts.executor == "dask":
-
         require_dask()
     pairs = batch_jobs(inputs, output, pattern=opts.pattern)
     folder = Path(output or ".")
     if opts.executor == "local":  # no EGL here is an error before any work
-
         create_context().release()
     planner = Planner(plan, console)
     try:
@@ -180,7 +182,6 @@ def _render_all(batch: Batch) -> tuple[list[dict], str | None]:
     fit_text, motion = shared_fit(batch)
     fit_name = None
     if fit_text is not None:
-
         fit_name = str(folder / "fit.json")
         with atomic_path(fit_name) as tmp:
             tmp.write_text(fit_text + "\n", encoding="utf-8")
@@ -189,8 +190,10 @@ def _render_all(batch: Batch) -> tuple[list[dict], str | None]:
     digest = options_digest(plan, video, batch.planner.cache_key, fit_text, batch.overlay)
     pairs, overwrite = batch.pairs, batch.run.overwrite
     jobs, rows, shas = new_jobs(pairs, manifest, digest, batch.opts.force, overwrite, console)
-    console.say(f"{len(pairs)} tracks: {len(jobs)} to render, {len(pairs) - len(jobs)} skipped "
-        f"(up to date or not ours)")  # fmt: skip
+    console.say(
+        f"{len(pairs)} tracks: {len(jobs)} to render, {len(pairs) - len(jobs)} skipped "
+        f"(up to date or not ours)"
+    )
     bar = BatchProgress(len(jobs), batch.run.quiet, console)
     try:
         for job, row in batch.executor.run(settings, jobs, "render", bar.started):
@@ -210,8 +213,10 @@ def _finish(rows: list[dict], folder: Path, fit_name: str | None, console: Conso
     write_summary(rows, folder, fit_name)
     write_contact_sheet(rows, folder, folder / "contact-sheet.png")
     counts = {k: sum(r["status"] == k for r in rows) for k in ("done", "skipped", "failed")}
-    console.say(f"rendered {counts['done']}, skipped {counts['skipped']}, failed {counts['failed']} → "
-        f"{folder}/summary.json, contact-sheet.png")  # fmt: skip
+    console.say(
+        f"rendered {counts['done']}, skipped {counts['skipped']}, failed {counts['failed']} → "
+        f"{folder}/summary.json, contact-sheet.png"
+    )
     failed = [r["file"] for r in rows if r["status"] == "failed"]
     if failed:
         raise DeepvizError(f"{len(failed)} of {len(rows)} tracks failed: {', '.join(failed)}")
@@ -222,16 +227,21 @@ def batch_plan(plan: PlanOptions) -> PlanOptions:
     """`deepviz batch` fits one mapping on all its tracks when a mapping option is given, or when
     the model has no reference fit; otherwise the reference fit (the default look) is shared."""
 
-
-    if plan.fit_path is None and (plan.mapping_given()
-                                  or not reference_fit_path(plan.model).is_file()):  # fmt: skip
+    if plan.fit_path is None and (
+        plan.mapping_given() or not reference_fit_path(plan.model).is_file()
+    ):
         return dataclasses.replace(plan, fit_path="batch")
     return plan
 
 
 def render_inputs(
-    inputs: Sequence[str], output: str | None, plan: PlanOptions, video: VideoOptions,
-    run: RunOptions, dump_params: str | None = None, console: Console = SILENT,
+    inputs: Sequence[str],
+    output: str | None,
+    plan: PlanOptions,
+    video: VideoOptions,
+    run: RunOptions,
+    dump_params: str | None = None,
+    console: Console = SILENT,
     overlay: OverlayOptions | None = None,
 ) -> None:
     """`deepviz render`: one file, or several files or a folder through the batch engine one
