@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from deepviz.extract.audio import write_audio
 from deepviz.extract.ffmpeg import ffmpeg_exe
 from deepviz.extract.synth import synth_track
+from deepviz.training.corpus import synth_corpus
 
 SR = 44100
 
@@ -111,3 +113,16 @@ def session_processes(sid: int) -> list[tuple[int, str]]:
         except (OSError, ValueError):
             pass  # ended meanwhile, or not a process
     return found
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    """8 synthesized 2-s tracks of 6 styles: 6 tracks to train on, 1 to validate, 1 to test."""
+    return synth_corpus(8, 2.0, seed=1, progress=False)
+
+
+def epochs_of(log_path) -> list[dict]:
+    return [
+        {k: v for k, v in e.items() if k != "seconds"}
+        for e in json.loads(open(log_path).read())["epochs"]
+    ]

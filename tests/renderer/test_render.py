@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import decode_frames, encode, sigint_as_ctrl_c
+from conftest import decode_frames, encode
 
 from deepviz.cli import main
 from deepviz.extract.decode import probe
@@ -162,42 +162,6 @@ def test_no_egl_is_a_clear_error(tmp_path, music_wav):
     assert proc.returncode == 1, proc.stderr
     assert "EGL" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert not out.exists() and not os.listdir(tmp_path)
-
-
-@pytest.mark.slow
-def test_ctrl_c_leaves_no_partial_file(tmp_path):
-    y, _ = synth_track(9, 20.0, "electronic")
-    wav = encode(y, tmp_path / "long.wav")
-    out = tmp_path / "long.mp4"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "deepviz",
-            "render",
-            str(wav),
-            "-o",
-            str(out),
-            "--size",
-            "640x360",  # long enough to be stopped mid-render (about 5 s)
-            "--fps",
-            "30",
-            "--scene",
-            "real",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=sigint_as_ctrl_c,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline and not any(p.startswith(".long.") for p in os.listdir(tmp_path)):
-        time.sleep(0.2)
-    time.sleep(1.0)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130, err
-    assert "interrupted" in err
-    assert sorted(os.listdir(tmp_path)) == ["long.wav"]
 
 
 def _write(path, data: bytes):

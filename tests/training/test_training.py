@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from click.testing import CliRunner
+from conftest import epochs_of
 from fma_fixture import BROKEN_ID, make_fma
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
@@ -27,21 +28,8 @@ TINY_AE = {"widths": (4, 8, 8, 8), "fc_hidden": 32}
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    """8 synthesized 2-s tracks of 6 styles: 6 tracks to train on, 1 to validate, 1 to test."""
-    return synth_corpus(8, 2.0, seed=1, progress=False)
-
-
-@pytest.fixture(scope="module")
 def mini_fma(tmp_path_factory):
     return make_fma(tmp_path_factory.mktemp("fma"))
-
-
-def epochs_of(log_path) -> list[dict]:
-    return [
-        {k: v for k, v in e.items() if k != "seconds"}
-        for e in json.loads(open(log_path).read())["epochs"]
-    ]
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -175,25 +163,6 @@ def test_classifier_on_fma_through_the_cli(mini_fma, tmp_path):
     assert mine["file_bytes"] == out.stat().st_size
     text = runner.invoke(models, [str(out)], catch_exceptions=False).output
     assert "NET-ALEX" in text and "L6 (32-d)" in text and "default L6" in text
-
-
-@pytest.mark.slow
-def test_vgg16_full_trunk_training_lowers_the_loss(corpus, tmp_path):
-    few = corpus.subset(np.isin(corpus.track_ids, [0, 1, 2, 3, 4]))  # 3 to train on: 9 patches
-    cfg = TrainConfig(
-        "vgg16",
-        model={"fc_hidden": 16},
-        epochs=2,
-        batch_size=9,
-        optimizer="adam",
-        lr=1e-4,
-        seed=0,
-        device="cpu",
-    )
-    run_training(cfg, few, tmp_path / "vgg.dvz", tmp_path / "log.json", progress=False)
-    log = epochs_of(tmp_path / "log.json")
-    assert log[-1]["train_loss"] < log[0]["train_loss"]
-    assert load_checkpoint(tmp_path / "vgg.dvz").layers == {"L13": 3072, "L14": 16, "L15": 16}
 
 
 def test_resume_continues_from_the_saved_epoch(corpus, tmp_path):
