@@ -50,18 +50,20 @@ def layer_of(module: str) -> str:
     return max(keys, key=len) if keys else ""
 
 
-def imported(tree: ast.AST, known: set[str]) -> set[str]:
-    """The deepviz modules a module imports anywhere in it (functions included)."""
+def imported_names(tree: ast.AST) -> set[str]:
+    """Every module name an import anywhere in a module (functions included) may mean."""
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
+            found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        else:
-            continue
-        found |= {n for n in names if n in known}
+            found |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
     return found
+
+
+def imported(tree: ast.AST, known: set[str]) -> set[str]:
+    """The deepviz modules a module imports anywhere in it (functions included)."""
+    return imported_names(tree) & known
 
 
 def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
@@ -140,6 +142,14 @@ def test_the_repo_root_holds_only_the_package_face():
 
 def test_no_import_goes_up_a_layer():
     assert wrong_way(import_graph(package_modules())) == []
+
+
+def test_nothing_of_the_package_imports_the_tools():
+    tools = set()
+    for path in package_modules().values():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tools |= {n for n in imported_names(tree) if n.split(".")[0] == "tools"}
+    assert tools == set()
 
 
 def test_the_imports_form_no_cycle():
