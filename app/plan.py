@@ -14,7 +14,6 @@ from deepviz.core.console import Console
 from deepviz.core.errors import DeepvizError
 from deepviz.core.options import option
 from deepviz.extract.identity import resolve_checkpoint
-from deepviz.mapping.fitted import load_mapping
 from deepviz.mapping.options import METHODS, SCALE_BY, SCALINGS, MappingOptions
 from deepviz.scenes.registry import scene_names
 
@@ -22,118 +21,88 @@ if TYPE_CHECKING:
     from deepviz.mapping.fitted import FittedMapping
 
 
+HELP = {  # the options' help, as `--help` shows it
+    "scene": "VIZ-REAL or VIZ-BAR (`deepviz scenes` lists their parameters).",
+    "model": "Feature network: 'default' (embedded autoencoder) or a .dvz checkpoint.",
+    "layer": "Feature layer of a classifier (e.g. L15).",
+    "device": (
+        "Where the network runs (auto: a small network such as the default "
+        "one on the CPU, a large one on CUDA when torch sees a GPU)."
+    ),
+    "method": (
+        "I deterministic, II random, III pca, IV kmeans, V kmeans-pca, "
+        "fitted on the track [default: the model's reference fit (the "
+        "default look), else deterministic]."
+    ),
+    "scaling": "standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1] [default: standard].",
+    "scale_by": (
+        "One statistic per component, or one across all [default: "
+        "across for pca and kmeans-pca, features otherwise]."
+    ),
+    "clusters": "K-Means clusters (kmeans, kmeans-pca) [default: 10].",
+    "fit_path": (
+        "reference: the model's shipped reference fit (the default "
+        "unless a mapping option is given); track: fit on the track "
+        "itself; batch: one fit on all the tracks given (the paper's; "
+        "`deepviz batch` with a mapping option); FILE: a fit saved by "
+        "`deepviz fit`."
+    ),
+    "motion": (
+        "With a reference fit: the spread (std) of the track's own "
+        "motion around its place; 0 = the fit's values as they are "
+        "[default: 0.28 with the reference fit, 0 with a FILE]."
+    ),
+    "audio_stream": (
+        "Which audio stream of a file that has several (0 = the "
+        "first; deepviz says when a file has several)."
+    ),
+    "pulse": (
+        "Strength of the frame-accurate hits (onsets) and loudness in the "
+        "picture; 0 = the paper's pure mapping."
+    ),
+    "param_order": "Comma-separated parameter names: which parameter gets which component.",
+    "fps": "Frames per second.",
+    "smoothing": "EMA smoothing: share of the old value kept per 0.96 s segment (0 = off).",
+    "seed": "Seed for random choices.",
+}
+
+
 @dataclass
 class PlanOptions:
     """How a track becomes per-frame parameters: scene, network, mapping, timeline."""
 
-    scene: str = option(
-        "real",
-        "--scene",
-        choices=scene_names,
-        help="VIZ-REAL or VIZ-BAR (`deepviz scenes` lists their parameters).",
-    )
-    model: str = option(
-        "default",
-        "--model",
-        metavar="NAME|FILE",
-        help="Feature network: 'default' (embedded autoencoder) or a .dvz checkpoint.",
-    )
-    layer: str | None = option(
-        None, "--layer", kind=str, help="Feature layer of a classifier (e.g. L15)."
-    )
-    device: str = option(
-        "auto",
-        "--device",
-        choices=("auto", "cpu", "cuda"),
-        help="Where the network runs (auto: a small network such as the default "
-        "one on the CPU, a large one on CUDA when torch sees a GPU).",
-    )
+    scene: str = option("real", "--scene", choices=scene_names, help=HELP["scene"])
+    model: str = option("default", "--model", metavar="NAME|FILE", help=HELP["model"])
+    layer: str | None = option(None, "--layer", kind=str, help=HELP["layer"])
+    device: str = option("auto", "--device", choices=("auto", "cpu", "cuda"), help=HELP["device"])
     method: str | None = option(
-        None,
-        "--mapping",
-        choices=METHODS,
-        show_default=False,
-        help="I deterministic, II random, III pca, IV kmeans, V kmeans-pca, "
-        "fitted on the track [default: the model's reference fit (the "
-        "default look), else deterministic].",
+        None, "--mapping", choices=METHODS, show_default=False, help=HELP["method"]
     )
     scaling: str | None = option(
-        None,
-        "--scaling",
-        choices=SCALINGS,
-        show_default=False,
-        help="standard: 0.5 ± 0.4·z clipped; minmax: to [0, 1] [default: standard].",
+        None, "--scaling", choices=SCALINGS, show_default=False, help=HELP["scaling"]
     )
     scale_by: str | None = option(
-        None,
-        "--scale-by",
-        choices=SCALE_BY,
-        show_default=False,
-        help="One statistic per component, or one across all [default: "
-        "across for pca and kmeans-pca, features otherwise].",
+        None, "--scale-by", choices=SCALE_BY, show_default=False, help=HELP["scale_by"]
     )
     clusters: int | None = option(
-        None,
-        "--clusters",
-        kind=int,
-        low=2,
-        high=1000,
-        help="K-Means clusters (kmeans, kmeans-pca) [default: 10].",
+        None, "--clusters", kind=int, low=2, high=1000, help=HELP["clusters"]
     )
     fit_path: str | None = option(
-        None,
-        "--fit",
-        kind=str,
-        metavar="reference|track|batch|FILE",
-        help="reference: the model's shipped reference fit (the default "
-        "unless a mapping option is given); track: fit on the track "
-        "itself; batch: one fit on all the tracks given (the paper's; "
-        "`deepviz batch` with a mapping option); FILE: a fit saved by "
-        "`deepviz fit`.",
+        None, "--fit", kind=str, metavar="reference|track|batch|FILE", help=HELP["fit_path"]
     )
     motion: float | None = option(
-        None,
-        "--motion",
-        kind=float,
-        low=0,
-        high=0.45,
-        help="With a reference fit: the spread (std) of the track's own "
-        "motion around its place; 0 = the fit's values as they are "
-        "[default: 0.28 with the reference fit, 0 with a FILE].",
+        None, "--motion", kind=float, low=0, high=0.45, help=HELP["motion"]
     )
-    audio_stream: int = option(
-        0,
-        "--audio-stream",
-        low=0,
-        high=63,
-        help="Which audio stream of a file that has several (0 = the "
-        "first; deepviz says when a file has several).",
-    )
-    pulse: float = option(
-        1.0,
-        "--pulse",
-        low=0,
-        high=2,
-        help="Strength of the frame-accurate hits (onsets) and loudness in the "
-        "picture; 0 = the paper's pure mapping.",
-    )
+    audio_stream: int = option(0, "--audio-stream", low=0, high=63, help=HELP["audio_stream"])
+    pulse: float = option(1.0, "--pulse", low=0, high=2, help=HELP["pulse"])
     param_order: str | None = option(
-        None,
-        "--param-order",
-        kind=str,
-        metavar="NAMES",
-        help="Comma-separated parameter names: which parameter gets which component.",
+        None, "--param-order", kind=str, metavar="NAMES", help=HELP["param_order"]
     )
-    fps: float = option(30.0, "--fps", low=1, high=240, help="Frames per second.")
+    fps: float = option(30.0, "--fps", low=1, high=240, help=HELP["fps"])
     smoothing: float = option(
-        0.25,
-        "--smoothing",
-        low=0,
-        high=1,
-        high_open=True,
-        help="EMA smoothing: share of the old value kept per 0.96 s segment (0 = off).",
+        0.25, "--smoothing", low=0, high=1, high_open=True, help=HELP["smoothing"]
     )
-    seed: int = option(0, "--seed", low=0, high=2**32 - 1, help="Seed for random choices.")
+    seed: int = option(0, "--seed", low=0, high=2**32 - 1, help=HELP["seed"])
 
     def mapping_given(self) -> bool:
         """Did the user choose a mapping (then it is fitted on the track, as the paper did)?"""
@@ -163,6 +132,8 @@ def reference_fit_path(model: str) -> Path:
 
 def reference_fit(plan: PlanOptions, console: Console) -> tuple[FittedMapping | None, float]:
     """(the fit every track shares, or None to fit each track on itself; the motion target)."""
+    # lazy: scikit-learn (0.7 s) loads while the network's process starts
+    from deepviz.mapping.fitted import load_mapping
 
     if plan.fit_path in ("track", "batch"):  # batch: fitted on a batch's tracks (deepviz batch)
         return None, 0.0

@@ -35,7 +35,6 @@ from deepviz.extract.cache import FeatureCache, file_digest
 from deepviz.extract.decode import check_length, probe
 from deepviz.extract.identity import model_identity
 from deepviz.mapping.curves import curves_from_features
-from deepviz.mapping.fitted import fit_mapping
 from deepviz.mapping.order import resolve_order
 from deepviz.scenes.registry import get_scene
 
@@ -171,6 +170,8 @@ class Planner:
 
     def fit(self, features: TrackFeatures, mapping: MappingOptions | None = None) -> FittedMapping:
         """The saved fit (checked against these features' model), or one fitted on them."""
+        # lazy: scikit-learn (0.7 s) loads while the network's process starts
+        from deepviz.mapping.fitted import fit_mapping
 
         if self.fitted is not None and mapping is None:
             self.fitted.check(features.model_id, features.values.shape[1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from deepviz.app.batch.run import BatchOptions, batch_plan, run_batch
+from deepviz.app.batch.options import BatchOptions
 from deepviz.app.plan import PlanOptions
 from deepviz.cli.options import look_options, options_from, run_options
 from deepviz.cli.render import track_options
@@ -44,6 +44,9 @@ def batch(
     deepviz batch ./FMA/Rock ./FMA/Folk -o videos/ --fit reference.json
     deepviz batch ./library -o videos/ --executor dask --scheduler tcp://host:8786
     """
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.app.batch.run import batch_plan, run_batch
+
     run_batch(
         inputs, output, batch_plan(plan), video, run, batch, Console(quiet=run.quiet), overlay
     )

@@ -10,6 +10,7 @@ import importlib
 import sys
 
 import click
+from click.utils import make_default_short_help
 
 from deepviz.core.errors import DeepvizError
 from deepviz.core.interrupts import Interrupted, check, clean_up, handle_termination
@@ -44,9 +45,10 @@ class QuietIfClosed:
 class DeepvizGroup(click.Group):
     """Prints a DeepvizError as one line and exits 1; `--debug` shows the traceback instead.
     A bad option is one line too (`deepviz: error: --size: …`, exit 2), not click's four.
-    `lazy_commands` maps a command's name to "module:attribute", imported on first use."""
+    `lazy_commands` maps a command's name to ("module:attribute", its help's first paragraph):
+    the module is imported on first use, and the list of commands needs none."""
 
-    def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs):
+    def __init__(self, *args, lazy_commands: dict[str, tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lazy_commands = dict(lazy_commands or {})
 
@@ -55,9 +57,23 @@ class DeepvizGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in self.lazy_commands and name not in self.commands:
-            module, attribute = self.lazy_commands[name].split(":")
+            module, attribute = self.lazy_commands[name][0].split(":")
             self.add_command(getattr(importlib.import_module(module), attribute), name)
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their summaries, as click lists them, without importing them."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = [(name, make_default_short_help(self.summary(ctx, name), limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def summary(self, ctx: click.Context, name: str) -> str:
+        """A command's help, first paragraph: from the table, else from the command itself."""
+        if name in self.lazy_commands:
+            return self.lazy_commands[name][1]
+        return self.get_command(ctx, name).help or ""
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         if not standalone_mode:

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import click
 
-from deepviz.app.analyze import analyze_tracks
-from deepviz.app.fit import fit_files
-from deepviz.app.params import export_params
 from deepviz.app.plan import PlanOptions
 from deepviz.cli.options import debug_option, options_from, run_options
 from deepviz.core.console import Console
 from deepviz.core.options import RunOptions
 from deepviz.mapping.export import FORMATS
-from deepviz.mapping.report import aims_table
-from deepviz.scenes import SCENES
-from deepviz.scenes.palettes import PALETTES, hex_of
 
 FIT_ONLY = ("scene", "fit_path", "param_order", "fps", "smoothing")  # no timeline in a fit
 
@@ -55,6 +49,9 @@ def fit(inputs, output, plan: PlanOptions, place, fma_metadata, center_on, run: 
     deepviz fit ./Rock ./Jazz ./Folk -o placed.json --mapping pca --place genres
     deepviz render song.mp3 -o song.mp4 --fit reference.json
     """
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.app.fit import fit_files
+
     fit_files(inputs, output, plan, run, Console(quiet=run.quiet), place, fma_metadata, center_on)
 
 
@@ -94,6 +91,8 @@ def params(audio, output, fmt, units, start, duration, plan: PlanOptions, stats,
     deepviz params song.mp3 -o sliders.txt --format ae --units
     deepviz params song.mp3 -o - --format deforum --start 30 --duration 10
     """
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.app.params import export_params
 
     export_params(
         audio, output, fmt, units, (start, duration), stats, plan, run, Console(quiet=run.quiet)
@@ -131,6 +130,9 @@ def analyze(inputs, output, fma_metadata, compare_mappings, plan: PlanOptions, r
     deepviz analyze ./Rock ./Electronic ./Folk -o report/ --mapping pca
     deepviz analyze ./fma_medium --fma-metadata fma_metadata -o report/ --compare-mappings
     """
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.app.analyze import analyze_tracks
+    from deepviz.mapping.report import aims_table
 
     doc = analyze_tracks(
         inputs, output, plan, run, fma_metadata, compare_mappings, Console(quiet=run.quiet)
@@ -143,6 +145,9 @@ def analyze(inputs, output, fma_metadata, compare_mappings, plan: PlanOptions, r
 def scenes():
     """List the scenes and their parameters (ranges, and priority from most to least dynamic),
     and the built-in palettes."""
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.scenes import SCENES
+    from deepviz.scenes.palettes import PALETTES, hex_of
 
     for name, cls in SCENES.items():
         click.echo(f"{name}: {cls.description}")

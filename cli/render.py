@@ -1,4 +1,4 @@
-"""`deepviz render`, `demo` and `compare`: options in, the pipeline called, nothing else."""
+"""`deepviz render`, `still`, `demo` and `info`: options in, the application called, nothing else."""
 
 from __future__ import annotations
 
@@ -6,17 +6,10 @@ import json
 
 import click
 
-from deepviz.app.batch.run import render_inputs
-from deepviz.app.compare import CompareOptions
-from deepviz.app.compare import compare as run_compare
-from deepviz.app.info import video_provenance
 from deepviz.app.plan import PlanOptions
-from deepviz.app.render import render_track
-from deepviz.app.still import still_frame
 from deepviz.cli.options import debug_option, look_options, options_from, run_options
 from deepviz.core.console import Console
 from deepviz.core.options import RunOptions
-from deepviz.renderer.assets import demo_track
 from deepviz.renderer.options import OverlayOptions, VideoOptions
 
 
@@ -60,6 +53,9 @@ def render(
     AUDIO may also be several files or folders (searched recursively): each file becomes
     OUTPUT/<name>.mp4; a file that fails is reported and the others still render.
     """
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.app.batch.run import render_inputs
+
     render_inputs(audio, output, plan, video, run, dump_params, Console(quiet=run.quiet), overlay)
 
 
@@ -71,103 +67,12 @@ def render(
 @look_options
 def demo(output, plan: PlanOptions, video: VideoOptions, run: RunOptions):
     """Render the bundled demo track with the embedded default model."""
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.app.render import render_track
+    from deepviz.renderer.assets import demo_track
 
     console = Console(quiet=run.quiet, notes=False)
     render_track(str(demo_track()), output, plan, video, run, None, console)
-
-
-def _grid(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        cols, rows = (int(v) for v in value.lower().split("x"))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not COLSxROWS, e.g. 3x2") from None
-    if not (1 <= cols <= 16 and 1 <= rows <= 16):
-        raise click.BadParameter(f"{value}: 1 to 16 columns and rows")
-    return cols, rows
-
-
-@click.command()
-@click.argument("audio", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    metavar="FILE.mp4|FILE.png",
-    help="The video, or with --still the picture.",
-)
-@click.option(
-    "--vary",
-    multiple=True,
-    metavar="KEY=V1,V2,…",
-    help="One panel per value of an option (mapping, scaling, scale-by, clusters, "
-    "model, layer, fit, scene, smoothing, seed, param-order, motion, pulse, "
-    "palette); several --vary make the cross product.",
-)
-@click.option(
-    "--mappings",
-    default=None,
-    metavar="SPECS",
-    help="Shorthand: comma-separated METHOD[:SCALING[:SCALE_BY]], one panel each "
-    "[default without --vary: deterministic,random,pca,kmeans,kmeans-pca,"
-    "kmeans-pca:minmax].",
-)
-@click.option(
-    "--grid",
-    default=None,
-    metavar="COLSxROWS",
-    callback=_grid,
-    help="Force the grid [default: the most square, wider than tall].",
-)
-@click.option("--no-labels", is_flag=True, help="No label on the panels.")
-@click.option("--show-params", is_flag=True, help="Ten live bars under each panel: its values.")
-@click.option(
-    "--still",
-    default=None,
-    type=float,
-    metavar="T",
-    help="Write the frame at second T as a PNG instead of a video.",
-)
-@click.option(
-    "--audio",
-    "audio_index",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1),
-    help="With several tracks: whose audio (and length) the video has.",
-)
-@options_from(PlanOptions, "plan", defaults={"scene": "bar"})
-@options_from(VideoOptions, "video")
-@run_options
-@look_options
-def compare(
-    audio,
-    output,
-    vary,
-    mappings,
-    grid,
-    no_labels,
-    show_params,
-    still,
-    audio_index,
-    plan: PlanOptions,
-    video: VideoOptions,
-    run: RunOptions,
-):
-    """Panels side by side in one video (or a still): one track under several options, or
-    several tracks under one shared fit. Features are extracted once per track and model.
-
-    \b
-    deepviz compare song.mp3 -o cmp.mp4 --vary mapping=deterministic,random,pca,kmeans,kmeans-pca
-    deepviz compare song.mp3 -o cmp.mp4 --vary scaling=standard,minmax --vary scale-by=across,features
-    deepviz compare song.mp3 -o cmp.mp4 --vary scene=bar,real --vary smoothing=0,0.5
-    deepviz compare a.mp3 b.mp3 c.mp3 -o tracks.mp4 --fit reference.json
-    deepviz compare song.mp3 -o grid.png --vary mapping=pca,kmeans --still 12.5
-    """
-
-    opts = CompareOptions(vary, mappings, grid, not no_labels, show_params, still, audio_index)
-    run_compare(audio, output, plan, video, run, opts, Console(quiet=run.quiet))
 
 
 @click.command()
@@ -198,6 +103,8 @@ def still(
     deepviz still song.mp3 -o frame.png --at 42
     deepviz still song.mp3 -o frame.png --at 42 --scene bar --size vertical
     """
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.app.still import still_frame
 
     still_frame(audio, output, at, plan, video, run, Console(quiet=run.quiet), overlay)
 
@@ -208,6 +115,8 @@ def still(
 @debug_option
 def info(video, as_json):
     """How a deepviz video was made: version, model and its hash, mapping, fit and its hash, seed."""
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.app.info import video_provenance
 
     record = video_provenance(video)
     if as_json:

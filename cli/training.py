@@ -11,10 +11,7 @@ from click.core import ParameterSource
 from deepviz.cli.options import debug_option, options_from, run_options
 from deepviz.core.console import Console
 from deepviz.core.options import RunOptions
-from deepviz.extract.checkpoint import default_checkpoint_path
 from deepviz.training.options import CorpusOptions, TrainConfig, TrainJob
-from deepviz.training.session import run_training
-from deepviz.training.summary import describe, model_lines
 
 
 def _given(ctx: click.Context) -> set[str]:
@@ -41,6 +38,8 @@ def train(job: TrainJob, cfg: TrainConfig, corpus: CorpusOptions, run: RunOption
     deepviz train ... -o vgg16.dvz --resume vgg16.dvz      # after an interruption
     deepviz train --recipe default -o extract/weights/default.dvz -y
     """
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.training.session import run_training
 
     given = _given(click.get_current_context())
     run_training(job, corpus, cfg, run, given, Console(quiet=run.quiet))
@@ -52,6 +51,9 @@ def train(job: TrainJob, cfg: TrainConfig, corpus: CorpusOptions, run: RunOption
 @debug_option
 def models(files, as_json):
     """List the built-in model and the given checkpoints: layers, size, training summary."""
+    # lazy: the command's work loads when it runs; --help and option errors answer at once
+    from deepviz.extract.checkpoint import default_checkpoint_path
+    from deepviz.training.summary import describe, model_lines
 
     default = default_checkpoint_path()
     rows: list[dict] = []

@@ -90,15 +90,20 @@ def parse_widths(text: str) -> tuple[int, ...]:
     return widths
 
 
+HELP = {  # the options' help, as `--help` shows it
+    "overwrite": "Replace the output if it exists.",
+    "quiet": "No progress output.",
+    "debug": "Show full tracebacks on errors.",
+}
+
+
 @dataclass
 class RunOptions:
     """How a command runs, whatever it does."""
 
-    overwrite: bool = option(
-        False, "-y", "--overwrite", flag=True, help="Replace the output if it exists."
-    )
-    quiet: bool = option(False, "-q", "--quiet", flag=True, help="No progress output.")
-    debug: bool = option(False, "--debug", flag=True, help="Show full tracebacks on errors.")
+    overwrite: bool = option(False, "-y", "--overwrite", flag=True, help=HELP["overwrite"])
+    quiet: bool = option(False, "-q", "--quiet", flag=True, help=HELP["quiet"])
+    debug: bool = option(False, "--debug", flag=True, help=HELP["debug"])
 
 
 def coerce(cls: type, name: str, text: str) -> Any:

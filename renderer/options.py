@@ -43,96 +43,78 @@ QUALITIES = {
 SHRINK_FROM = 540  # a draft's frames are drawn smaller only from this many lines
 
 
+HELP = {  # the options' help, as `--help` shows it
+    "size": (
+        "Frame size: WIDTHxHEIGHT (even numbers) or 720p, 1080p, "
+        "1440p, 4k, vertical (1080x1920), square (1080x1080)."
+    ),
+    "start": "Render from this second of the track.",
+    "duration": "Render this many seconds [default: to the end].",
+    "quality": (
+        "draft (fastest, for checking: drawn at half the size and "
+        "scaled up), normal, small (smaller files for uploads, slower to "
+        "encode)."
+    ),
+    "crf": "Experts: x264's quality, lower is better and bigger [default: the --quality's].",
+    "preset": "Experts: x264's speed preset (plain x264 settings) [default: the --quality's].",
+    "encoder": (
+        "H.264 encoder: x264 on the CPU, nvenc on an NVIDIA GPU that has "
+        "it; auto takes nvenc when the frames are drawn on such a GPU."
+    ),
+    "readback": (
+        "Experts: how frames leave GL. nv12: converted for the encoder "
+        "in a shader and read through two pixel buffer objects (a third of "
+        "the bytes); rgba: as drawn, converted by ffmpeg. auto: nv12 on a "
+        "GPU, rgba on a CPU renderer (llvmpipe), where the shader pass costs "
+        "more than it saves."
+    ),
+    "samples": (
+        "Multisampling for scenes that need it (the built-in scenes antialias their own edges)."
+    ),
+    "palette": (
+        "Colours: spectrum (the default), sunset, neon, mono, "
+        "ocean, fire, or a palette JSON file; the music still drives "
+        "every parameter."
+    ),
+    "background": "VIZ-BAR: an image behind the bars (cropped to fill the frame, dimmed).",
+    "preview": "A quick draft: a third of the size, --quality draft.",
+    "title": "Title shown in the frame [default: the file's title tag].",
+    "artist": "Artist shown under the title [default: the file's artist tag].",
+    "no_title": "No title or artist.",
+    "logo": "An image (PNG with transparency) in a corner of the frame.",
+    "logo_pos": "The logo's corner.",
+}
+
+
 @dataclass
 class VideoOptions:
     """What the video looks like and which part of the track it shows."""
 
     size: tuple[int, int] = option(
-        (1280, 720),
-        "--size",
-        parse=parse_size,
-        metavar="WxH",
-        help="Frame size: WIDTHxHEIGHT (even numbers) or 720p, 1080p, "
-        "1440p, 4k, vertical (1080x1920), square (1080x1080).",
+        (1280, 720), "--size", parse=parse_size, metavar="WxH", help=HELP["size"]
     )
-    start: float = option(0.0, "--start", low=0, help="Render from this second of the track.")
+    start: float = option(0.0, "--start", low=0, help=HELP["start"])
     duration: float | None = option(
-        None,
-        "--duration",
-        kind=float,
-        low=0,
-        low_open=True,
-        help="Render this many seconds [default: to the end].",
+        None, "--duration", kind=float, low=0, low_open=True, help=HELP["duration"]
     )
-    quality: str = option(
-        "normal",
-        "--quality",
-        choices=tuple(QUALITIES),
-        help="draft (fastest, for checking: drawn at half the size and "
-        "scaled up), normal, small (smaller files for uploads, slower to "
-        "encode).",
-    )
+    quality: str = option("normal", "--quality", choices=tuple(QUALITIES), help=HELP["quality"])
     crf: int | None = option(
-        None,
-        "--crf",
-        kind=int,
-        low=0,
-        high=51,
-        show_default=False,
-        help="Experts: x264's quality, lower is better and bigger [default: the --quality's].",
+        None, "--crf", kind=int, low=0, high=51, show_default=False, help=HELP["crf"]
     )
     preset: str | None = option(
-        None,
-        "--preset",
-        choices=PRESETS,
-        show_default=False,
-        help="Experts: x264's speed preset (plain x264 settings) [default: the --quality's].",
+        None, "--preset", choices=PRESETS, show_default=False, help=HELP["preset"]
     )
-    encoder: str = option(
-        "auto",
-        "--encoder",
-        choices=ENCODERS,
-        help="H.264 encoder: x264 on the CPU, nvenc on an NVIDIA GPU that has "
-        "it; auto takes nvenc when the frames are drawn on such a GPU.",
-    )
-    readback: str = option(
-        "auto",
-        "--readback",
-        choices=READBACKS,
-        help="Experts: how frames leave GL. nv12: converted for the encoder "
-        "in a shader and read through two pixel buffer objects (a third of "
-        "the bytes); rgba: as drawn, converted by ffmpeg. auto: nv12 on a "
-        "GPU, rgba on a CPU renderer (llvmpipe), where the shader pass costs "
-        "more than it saves.",
-    )
-    samples: int = option(
-        1,
-        "--samples",
-        low=1,
-        high=16,
-        help="Multisampling for scenes that need it (the built-in scenes "
-        "antialias their own edges).",
-    )
+    encoder: str = option("auto", "--encoder", choices=ENCODERS, help=HELP["encoder"])
+    readback: str = option("auto", "--readback", choices=READBACKS, help=HELP["readback"])
+    samples: int = option(1, "--samples", low=1, high=16, help=HELP["samples"])
 
     palette: str | None = option(
-        None,
-        "--palette",
-        kind=str,
-        metavar="NAME|FILE.json",
-        help="Colours: spectrum (the default), sunset, neon, mono, "
-        "ocean, fire, or a palette JSON file; the music still drives "
-        "every parameter.",
+        None, "--palette", kind=str, metavar="NAME|FILE.json", help=HELP["palette"]
     )
     background: str | None = option(
-        None,
-        "--background",
-        kind=str,
-        metavar="IMAGE",
-        help="VIZ-BAR: an image behind the bars (cropped to fill the frame, dimmed).",
+        None, "--background", kind=str, metavar="IMAGE", help=HELP["background"]
     )
-    preview: bool = option(
-        False, "--preview", flag=True, help="A quick draft: a third of the size, --quality draft."
-    )
+    preview: bool = option(False, "--preview", flag=True, help=HELP["preview"])
 
     def effective(self) -> VideoOptions:
         """These options, or with --preview the draft's."""
@@ -173,24 +155,11 @@ class VideoOptions:
 class OverlayOptions:
     """What is drawn over the picture: the title and artist, a logo."""
 
-    title: str | None = option(
-        None, "--title", kind=str, help="Title shown in the frame [default: the file's title tag]."
-    )
-    artist: str | None = option(
-        None,
-        "--artist",
-        kind=str,
-        help="Artist shown under the title [default: the file's artist tag].",
-    )
-    no_title: bool = option(False, "--no-title", flag=True, help="No title or artist.")
-    logo: str | None = option(
-        None,
-        "--logo",
-        kind=str,
-        metavar="PNG",
-        help="An image (PNG with transparency) in a corner of the frame.",
-    )
-    logo_pos: str = option("bottom-right", "--logo-pos", choices=CORNERS, help="The logo's corner.")
+    title: str | None = option(None, "--title", kind=str, help=HELP["title"])
+    artist: str | None = option(None, "--artist", kind=str, help=HELP["artist"])
+    no_title: bool = option(False, "--no-title", flag=True, help=HELP["no_title"])
+    logo: str | None = option(None, "--logo", kind=str, metavar="PNG", help=HELP["logo"])
+    logo_pos: str = option("bottom-right", "--logo-pos", choices=CORNERS, help=HELP["logo_pos"])
 
     def texts(self, audio: str | os.PathLike) -> tuple[str, str]:
         """(title, artist) to show: the options, else the audio file's tags; ('', '') if none."""

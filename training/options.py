@@ -12,93 +12,77 @@ from deepviz.core.errors import DeepvizError
 from deepviz.core.options import option, parse_widths
 from deepviz.extract.models.registry import get_arch, list_models
 
+HELP = {  # the options' help, as `--help` shows it
+    "arch": "Autoencoders ae, ae-shared, ae-skip; genre classifiers alexnet, vgg11, vgg13, vgg16.",
+    "epochs": "[default: the paper's: 40 ae/ae-shared, 20 ae-skip, 25 classifiers]",
+    "batch_size": "Patches per batch.",
+    "lr": "[default: the paper's: 2.5e-4 ae/ae-shared, 5e-3 ae-skip, 1e-5 classifiers]",
+    "momentum": "SGD momentum.",
+    "optimizer": "sgd with momentum (the paper's) or adam.",
+    "seed": "Seeds the split, initialisation and batch order.",
+    "device": "Where to train.",
+    "name": "Model name stored in the checkpoint [default: file stem].",
+    "pretrained": (
+        "Classifiers: start the conv trunk from torchvision's ImageNet "
+        "weights, read from the local torch hub cache (never downloaded)."
+    ),
+    "fc_hidden": "Width of the hidden FC layers [default: 4096 classifiers, 3072 autoencoders].",
+    "widths": "Autoencoders: conv filters per block [default: 32,64,128,256].",
+    "unpool": (
+        "Autoencoders' decoder: max-unpool with the encoder's indices "
+        "(the paper's) or nearest upsampling (the code must then carry the "
+        "patch; the default model uses it).  [default: indices]"
+    ),
+    "code_norm": (
+        "Autoencoders: batch-normalise the code before its sigmoid, so "
+        "it cannot collapse to a constant (the default model uses it)."
+    ),
+    "style_weight": (
+        "Autoencoders: also train a linear head from the code to the "
+        "corpus's style labels, its cross-entropy weighted by this, so "
+        "the code tells styles apart (the default model: 0.01)."
+    ),
+    "fma_audio": "FMA audio folder (fma_small, fma_medium, …).",
+    "fma_metadata": "FMA's fma_metadata folder (or its tracks.csv).",
+    "subset": "FMA subset [default: from the audio folder's name, else small].",
+    "fma_split": "Use FMA's own training/validation/test split, not 90/5/5 by track.",
+    "cache": "Patch cache [default: <fma-audio>/.deepviz-cache, else ~/.cache/deepviz].",
+    "max_tracks": "Use only this many FMA tracks (an even draw, seeded), for quick trials.",
+    "jobs": "Tracks decoded in parallel while filling the cache.",
+    "synth": "Train on N synthesized tracks (styles as labels) instead of FMA.",
+    "synth_duration": "Seconds per synthesized track.",
+    "output": "The checkpoint to write.",
+    "recipe": "Reproduce a shipped model (training/recipes.py): corpus and settings fixed.",
+    "resume": "Continue the interrupted run that wrote FILE.dvz (its FILE.dvz.resume state).",
+    "keep_state": "Keep <output>.resume after the last epoch, to train on later with more epochs.",
+    "log": "JSON log of every epoch [default: <output>.log.json].",
+}
+
 
 @dataclass
 class TrainConfig:
     """How a network is trained; `model` holds overrides of the architecture's config."""
 
-    arch: str = option(
-        "ae",
-        "--arch",
-        choices=list_models(),
-        help="Autoencoders ae, ae-shared, ae-skip; genre classifiers alexnet, vgg11, vgg13, vgg16.",
-    )
+    arch: str = option("ae", "--arch", choices=list_models(), help=HELP["arch"])
     model: dict = field(default_factory=dict)
-    epochs: int | None = option(
-        None,
-        "--epochs",
-        kind=int,
-        low=1,
-        help="[default: the paper's: 40 ae/ae-shared, 20 ae-skip, 25 classifiers]",
-    )
-    batch_size: int = option(64, "--batch-size", low=1, help="Patches per batch.")
-    lr: float | None = option(
-        None,
-        "--lr",
-        kind=float,
-        low=0,
-        low_open=True,
-        help="[default: the paper's: 2.5e-4 ae/ae-shared, 5e-3 ae-skip, 1e-5 classifiers]",
-    )
-    momentum: float = option(0.95, "--momentum", low=0, high=1, help="SGD momentum.")
-    optimizer: str = option(
-        "sgd",
-        "--optimizer",
-        choices=("sgd", "adam"),
-        help="sgd with momentum (the paper's) or adam.",
-    )
-    seed: int = option(0, "--seed", help="Seeds the split, initialisation and batch order.")
-    device: str = option(
-        "auto", "--device", choices=("auto", "cpu", "cuda"), help="Where to train."
-    )
-    name: str | None = option(
-        None, "--name", kind=str, help="Model name stored in the checkpoint [default: file stem]."
-    )
-    pretrained: bool = option(
-        False,
-        "--pretrained",
-        flag=True,
-        help="Classifiers: start the conv trunk from torchvision's ImageNet "
-        "weights, read from the local torch hub cache (never downloaded).",
-    )
-    fc_hidden: int | None = option(
-        None,
-        "--fc-hidden",
-        kind=int,
-        low=1,
-        help="Width of the hidden FC layers [default: 4096 classifiers, 3072 autoencoders].",
-    )
+    epochs: int | None = option(None, "--epochs", kind=int, low=1, help=HELP["epochs"])
+    batch_size: int = option(64, "--batch-size", low=1, help=HELP["batch_size"])
+    lr: float | None = option(None, "--lr", kind=float, low=0, low_open=True, help=HELP["lr"])
+    momentum: float = option(0.95, "--momentum", low=0, high=1, help=HELP["momentum"])
+    optimizer: str = option("sgd", "--optimizer", choices=("sgd", "adam"), help=HELP["optimizer"])
+    seed: int = option(0, "--seed", help=HELP["seed"])
+    device: str = option("auto", "--device", choices=("auto", "cpu", "cuda"), help=HELP["device"])
+    name: str | None = option(None, "--name", kind=str, help=HELP["name"])
+    pretrained: bool = option(False, "--pretrained", flag=True, help=HELP["pretrained"])
+    fc_hidden: int | None = option(None, "--fc-hidden", kind=int, low=1, help=HELP["fc_hidden"])
     widths: tuple[int, ...] | None = option(
-        None,
-        "--widths",
-        parse=parse_widths,
-        metavar="N,N,N,N",
-        help="Autoencoders: conv filters per block [default: 32,64,128,256].",
+        None, "--widths", parse=parse_widths, metavar="N,N,N,N", help=HELP["widths"]
     )
     unpool: str | None = option(
-        None,
-        "--unpool",
-        choices=("indices", "nearest"),
-        help="Autoencoders' decoder: max-unpool with the encoder's indices "
-        "(the paper's) or nearest upsampling (the code must then carry the "
-        "patch; the default model uses it).  [default: indices]",
+        None, "--unpool", choices=("indices", "nearest"), help=HELP["unpool"]
     )
-    code_norm: bool = option(
-        False,
-        "--code-norm",
-        flag=True,
-        help="Autoencoders: batch-normalise the code before its sigmoid, so "
-        "it cannot collapse to a constant (the default model uses it).",
-    )
-    style_weight: float = option(
-        0.0,
-        "--style-weight",
-        low=0,
-        high=100,
-        help="Autoencoders: also train a linear head from the code to the "
-        "corpus's style labels, its cross-entropy weighted by this, so "
-        "the code tells styles apart (the default model: 0.01).",
-    )
+    code_norm: bool = option(False, "--code-norm", flag=True, help=HELP["code_norm"])
+    style_weight: float = option(0.0, "--style-weight", low=0, high=100, help=HELP["style_weight"])
 
     def __post_init__(self) -> None:
         arch = get_arch(self.arch)
@@ -129,61 +113,21 @@ class CorpusOptions:
     """What to train on: FMA, or a corpus deepviz synthesizes."""
 
     fma_audio: str | None = option(
-        None,
-        "--fma-audio",
-        kind=str,
-        metavar="DIR",
-        help="FMA audio folder (fma_small, fma_medium, …).",
+        None, "--fma-audio", kind=str, metavar="DIR", help=HELP["fma_audio"]
     )
     fma_metadata: str | None = option(
-        None,
-        "--fma-metadata",
-        kind=str,
-        metavar="DIR",
-        help="FMA's fma_metadata folder (or its tracks.csv).",
+        None, "--fma-metadata", kind=str, metavar="DIR", help=HELP["fma_metadata"]
     )
     subset: str | None = option(
-        None,
-        "--subset",
-        choices=("small", "medium", "large"),
-        help="FMA subset [default: from the audio folder's name, else small].",
+        None, "--subset", choices=("small", "medium", "large"), help=HELP["subset"]
     )
-    fma_split: bool = option(
-        False,
-        "--fma-split",
-        flag=True,
-        help="Use FMA's own training/validation/test split, not 90/5/5 by track.",
-    )
-    cache: str | None = option(
-        None,
-        "--cache",
-        kind=str,
-        metavar="DIR",
-        help="Patch cache [default: <fma-audio>/.deepviz-cache, else ~/.cache/deepviz].",
-    )
-    max_tracks: int | None = option(
-        None,
-        "--max-tracks",
-        kind=int,
-        low=3,
-        help="Use only this many FMA tracks (an even draw, seeded), for quick trials.",
-    )
-    jobs: int = option(
-        os.cpu_count() or 1,
-        "--jobs",
-        low=1,
-        help="Tracks decoded in parallel while filling the cache.",
-    )
-    synth: int | None = option(
-        None,
-        "--synth",
-        kind=int,
-        low=3,
-        metavar="N",
-        help="Train on N synthesized tracks (styles as labels) instead of FMA.",
-    )
+    fma_split: bool = option(False, "--fma-split", flag=True, help=HELP["fma_split"])
+    cache: str | None = option(None, "--cache", kind=str, metavar="DIR", help=HELP["cache"])
+    max_tracks: int | None = option(None, "--max-tracks", kind=int, low=3, help=HELP["max_tracks"])
+    jobs: int = option(os.cpu_count() or 1, "--jobs", low=1, help=HELP["jobs"])
+    synth: int | None = option(None, "--synth", kind=int, low=3, metavar="N", help=HELP["synth"])
     synth_duration: float = option(
-        30.0, "--synth-duration", low=1, high=600, help="Seconds per synthesized track."
+        30.0, "--synth-duration", low=1, high=600, help=HELP["synth_duration"]
     )
 
 
@@ -192,31 +136,9 @@ class TrainJob:
     """Where a training run writes, and whether it continues an earlier one."""
 
     output: str | None = option(
-        None, "-o", "--output", kind=str, metavar="FILE.dvz", help="The checkpoint to write."
+        None, "-o", "--output", kind=str, metavar="FILE.dvz", help=HELP["output"]
     )
-    recipe: str | None = option(
-        None,
-        "--recipe",
-        choices=("default",),
-        help="Reproduce a shipped model (training/recipes.py): corpus and settings fixed.",
-    )
-    resume: str | None = option(
-        None,
-        "--resume",
-        kind=str,
-        metavar="FILE.dvz",
-        help="Continue the interrupted run that wrote FILE.dvz (its FILE.dvz.resume state).",
-    )
-    keep_state: bool = option(
-        False,
-        "--keep-state",
-        flag=True,
-        help="Keep <output>.resume after the last epoch, to train on later with more epochs.",
-    )
-    log: str | None = option(
-        None,
-        "--log",
-        kind=str,
-        metavar="FILE.json",
-        help="JSON log of every epoch [default: <output>.log.json].",
-    )
+    recipe: str | None = option(None, "--recipe", choices=("default",), help=HELP["recipe"])
+    resume: str | None = option(None, "--resume", kind=str, metavar="FILE.dvz", help=HELP["resume"])
+    keep_state: bool = option(False, "--keep-state", flag=True, help=HELP["keep_state"])
+    log: str | None = option(None, "--log", kind=str, metavar="FILE.json", help=HELP["log"])

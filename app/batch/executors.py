@@ -11,7 +11,8 @@ import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-from deepviz.app.batch.jobs import BatchOptions, BatchSettings, TrackJob, failed_row, run_track
+from deepviz.app.batch.jobs import BatchSettings, TrackJob, failed_row, run_track
+from deepviz.app.batch.options import BatchOptions
 from deepviz.core import interrupts
 from deepviz.core.errors import DeepvizError
 

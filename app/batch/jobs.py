@@ -13,60 +13,13 @@ from pathlib import Path
 from deepviz.app.plan import PlanOptions
 from deepviz.app.planner import Planner
 from deepviz.core.errors import DeepvizError
-from deepviz.core.options import option
 from deepviz.extract.inputs import (
     audio_files,
 )
-from deepviz.mapping.fitted import parse_mapping
 from deepviz.renderer.options import OverlayOptions, VideoOptions
 from deepviz.renderer.render import Panel, frame_range, render_panels
 from deepviz.renderer.titles import overlays_for
 from deepviz.scenes import create_context
-
-
-@dataclass
-class BatchOptions:
-    """How a batch runs: where, how wide, which files, and whether finished videos are redone."""
-
-    jobs: int = option(
-        0,
-        "--jobs",
-        "-j",
-        low=0,
-        high=256,
-        help="Worker processes, each with its own GL context [default: 0 = the number of cores].",
-    )
-    executor: str = option(
-        "local",
-        "--executor",
-        choices=("local", "dask"),
-        help="local: worker processes here; dask: one task per track on a "
-        "dask.distributed cluster (pip install 'deepviz[dask]').",
-    )
-    scheduler: str | None = option(
-        None,
-        "--scheduler",
-        kind=str,
-        metavar="ADDRESS",
-        help="With --executor dask: the scheduler, e.g. "
-        "tcp://host:8786 [default: a LocalCluster here].",
-    )
-    pattern: str | None = option(
-        None,
-        "--pattern",
-        kind=str,
-        metavar="GLOB",
-        help="Only files whose name (or path below the folder) matches, e.g. '*.flac'.",
-    )
-    force: bool = option(
-        False,
-        "--force",
-        flag=True,
-        help="Render every track again, even those whose video is up to date.",
-    )
-
-    def workers(self) -> int:
-        return self.jobs or os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -93,6 +46,8 @@ class TrackRenderer:
     """A GL context, the network and the shared fit, set up once per process."""
 
     def __init__(self, settings: BatchSettings):
+        # lazy: scikit-learn (0.7 s) loads while the network's process starts
+        from deepviz.mapping.fitted import parse_mapping
 
         self.settings = settings
         self.gl = create_context()
@@ -106,7 +61,6 @@ class TrackRenderer:
 
     def render(self, job: TrackJob) -> dict:
         """Render one track; its summary row (a DeepvizError becomes a failed row)."""
-
         start = time.perf_counter()
         try:
             s, planner = self.settings, self.planner

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deepviz.app.batch.executors import Executor, require_dask
-from deepviz.app.batch.jobs import BatchOptions, BatchSettings, TrackJob, batch_jobs, is_batch
+from deepviz.app.batch.jobs import BatchSettings, TrackJob, batch_jobs, is_batch
 from deepviz.app.batch.manifest import Manifest, new_jobs, options_digest
+from deepviz.app.batch.options import BatchOptions
 from deepviz.app.plan import PlanOptions, reference_fit_path
 from deepviz.app.planner import Planner
 from deepviz.app.render import render_track
@@ -22,7 +23,6 @@ from deepviz.core.console import SILENT, Console, progress_bar
 from deepviz.core.errors import DeepvizError
 from deepviz.core.files import atomic_path, clean_stale_parts
 from deepviz.core.options import RunOptions
-from deepviz.mapping.fitted import fit_on_tracks
 from deepviz.renderer.contact import write_contact_sheet
 from deepviz.renderer.options import OverlayOptions, VideoOptions
 from deepviz.renderer.titles import check_dressing
@@ -82,6 +82,9 @@ class Batch:
 def shared_fit(batch: Batch) -> tuple[str | None, float]:
     """(the fit every track renders with, as JSON text, or None; its motion target). `--fit
     batch` fits the mapping on every segment of every track, as the paper fitted on its set."""
+    # lazy: scikit-learn (0.7 s) loads while the network's process starts
+    from deepviz.mapping.fitted import fit_on_tracks
+
     plan, planner, pairs = batch.plan, batch.planner, batch.pairs
 
     if plan.fit_path == "track":

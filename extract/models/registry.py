@@ -120,7 +120,8 @@ def model_config(name: str, config: dict[str, Any], path: str | None = None) -> 
 
 def build_model(name: str, config: dict[str, Any], path: str | None = None) -> nn.Module:
     """An untrained network of architecture `name` from its config dict."""
-    return _BUILDERS[name].builder(model_config(name, config, path))
+    config = model_config(name, config, path)  # an unknown name: one error here
+    return _BUILDERS[name].builder(config)
 
 
 def get_model(name: str, **config: Any) -> nn.Module:

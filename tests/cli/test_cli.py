@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 
+import click
 import pytest
+
+from deepviz.cli import COMMANDS, main
 
 
 def deepviz(*args: str) -> subprocess.CompletedProcess:
@@ -98,3 +102,28 @@ def test_misspelt_param_order_and_too_long_names_fail_before_extraction(tmp_path
     result = deepviz("render", str(music_wav), "-o", str(long), "--size", "64x48")
     assert result.returncode == 1 and "file name is too long" in result.stderr
     assert "extracting" not in result.stderr
+
+
+def test_every_command_of_the_group_loads_when_asked_for():
+    ctx = click.Context(main)
+    assert sorted(main.list_commands(ctx)) == sorted(COMMANDS)
+    for name, (_, summary) in COMMANDS.items():
+        command = main.get_command(ctx, name)
+        assert command.name == name
+        assert inspect.cleandoc(command.help).split("\n\n")[0].replace("\n", " ") == summary
+
+
+def test_the_list_of_commands_imports_none_of_them():
+    code = """
+import sys
+from deepviz.cli import main
+try:
+    main(["--help"])
+except SystemExit:
+    pass
+print(sorted(m for m in sys.modules if m.startswith(("deepviz.app", "sklearn", "torch"))))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines()[:-1] if line]
+    assert sorted(listed) == sorted(COMMANDS)
+    assert out.splitlines()[-1] == "[]"
