@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,25 +50,31 @@ def single_job(audio: str, output: str | None, overwrite: bool, start: float) ->
     return Path(audio), out
 
 
+@dataclass(frozen=True)
+class RenderOptions:
+    """What decides the videos of `deepviz render` and `batch` besides their inputs and output:
+    how a track becomes curves, the video, the overlays, how the command runs, and where the
+    curves of a single track are dumped."""
+
+    plan: PlanOptions
+    video: VideoOptions
+    run: RunOptions
+    overlay: OverlayOptions | None = None
+    dump_params: str | None = None
+
+
 def render_track(
-    audio: str,
-    output: str | None,
-    plan: PlanOptions,
-    video: VideoOptions,
-    run: RunOptions,
-    dump_params: str | None = None,
-    console: Console = SILENT,
-    overlay: OverlayOptions | None = None,
+    audio: str, output: str | None, opts: RenderOptions, console: Console = SILENT
 ) -> None:
     """`deepviz render` of one file: checked before any work, then rendered."""
-
-    video = video.effective()
+    plan, run, dump_params = opts.plan, opts.run, opts.dump_params
+    video = opts.video.effective()
     check_dressing(video, None, (plan.scene,), console)  # the logo: overlays_for, below
     if dump_params:
         curve_format(dump_params, None)
         check_output_path(dump_params, run.overwrite, "curve file")
     src, out = single_job(audio, output, run.overwrite, video.start)
-    overlays = overlays_for(overlay, src, video.width, video.height)  # a bad logo: before work
+    overlays = overlays_for(opts.overlay, src, video.width, video.height)  # a bad logo: first
     gl = create_context()  # before the slow part: no EGL is an error at once
     planner = Planner(plan, console, prefetch=src)
     curves = planner.curves(src)

@@ -6,7 +6,7 @@ import click
 
 from deepviz.app.batch.options import BatchOptions
 from deepviz.app.plan import PlanOptions
-from deepviz.cli.options import look_options, options_from, run_options
+from deepviz.cli.options import inputs_and_output, look_options, options_from, run_options
 from deepviz.cli.render import track_options
 from deepviz.core.console import Console
 from deepviz.core.options import RunOptions
@@ -14,13 +14,10 @@ from deepviz.renderer.options import OverlayOptions, VideoOptions
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    metavar="FOLDER",
-    help="Where the videos go (mirroring the input folders), with fit.json, "
+@inputs_and_output(
+    "inputs",
+    "FOLDER",
+    "Where the videos go (mirroring the input folders), with fit.json, "
     "manifest.json, summary.json/.csv and contact-sheet.png.",
 )
 @options_from(BatchOptions, "batch")
@@ -46,7 +43,7 @@ def batch(
     """
     # lazy: the command's work loads when it runs; --help and option errors answer at once
     from deepviz.app.batch.run import batch_plan, run_batch
+    from deepviz.app.render import RenderOptions
 
-    run_batch(
-        inputs, output, batch_plan(plan), video, run, batch, Console(quiet=run.quiet), overlay
-    )
+    opts = RenderOptions(batch_plan(plan), video, run, overlay)
+    run_batch(inputs, output, opts, batch, Console(quiet=run.quiet))

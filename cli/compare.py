@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from deepviz.app.plan import PlanOptions
-from deepviz.cli.options import look_options, options_from, run_options
+from deepviz.cli.options import inputs_and_output, look_options, options_from, run_options
 from deepviz.core.console import Console
 from deepviz.core.options import RunOptions
 from deepviz.renderer.options import VideoOptions
@@ -24,13 +24,10 @@ def _grid(ctx, param, value):
 
 
 @click.command()
-@click.argument("audio", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    metavar="FILE.mp4|FILE.png",
-    help="The video, or with --still the picture.",
+@inputs_and_output(
+    "audio",
+    "FILE.mp4|FILE.png",
+    "The video, or with --still the picture.",
 )
 @click.option(
     "--vary",

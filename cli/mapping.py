@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from deepviz.app.plan import PlanOptions
-from deepviz.cli.options import debug_option, options_from, run_options
+from deepviz.cli.options import debug_option, inputs_and_output, options_from, run_options
 from deepviz.core.console import Console
 from deepviz.core.options import RunOptions
 from deepviz.mapping.export import FORMATS
 
 FIT_ONLY = ("scene", "fit_path", "param_order", "fps", "smoothing")  # no timeline in a fit
+
+
+def fma_metadata_option(help: str) -> Callable:
+    """--fma-metadata DIR: FMA's metadata folder, for the tracks' genres."""
+    return click.option("--fma-metadata", default=None, metavar="DIR", help=help)
 
 
 @click.command()
@@ -26,12 +33,7 @@ FIT_ONLY = ("scene", "fit_path", "param_order", "fps", "smoothing")  # no timeli
     "that tell the genres apart (the first folder below each input, or FMA's "
     "genre_top): the default look's kind of fit.",
 )
-@click.option(
-    "--fma-metadata",
-    default=None,
-    metavar="DIR",
-    help="With --place genres: genres from FMA's tracks.csv instead of folders.",
-)
+@fma_metadata_option("With --place genres: genres from FMA's tracks.csv instead of folders.")
 @click.option(
     "--center-on",
     multiple=True,
@@ -100,20 +102,12 @@ def params(audio, output, fmt, units, start, duration, plan: PlanOptions, stats,
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    metavar="FOLDER",
-    help="The report folder: index.html, stats.json and the figures.",
+@inputs_and_output(
+    "inputs",
+    "FOLDER",
+    "The report folder: index.html, stats.json and the figures.",
 )
-@click.option(
-    "--fma-metadata",
-    default=None,
-    metavar="DIR",
-    help="Label tracks by FMA's genre_top (tracks.csv) instead of their folders.",
-)
+@fma_metadata_option("Label tracks by FMA's genre_top (tracks.csv) instead of their folders.")
 @click.option(
     "--compare-mappings",
     is_flag=True,

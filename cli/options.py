@@ -103,6 +103,16 @@ def options_from(
     return decorate
 
 
+def inputs_and_output(argument: str, metavar: str, help: str, required: bool = True) -> Callable:
+    """Decorator: the command's inputs (one or more files or folders) and its -o/--output."""
+
+    def decorate(command: Callable) -> Callable:
+        output = click.option("-o", "--output", required=required, metavar=metavar, help=help)
+        return click.argument(argument, nargs=-1, required=True)(output(command))
+
+    return decorate
+
+
 def run_options(command: Callable) -> Callable:
     """-y, -q and --debug, handed to the command as `run: RunOptions`."""
 

@@ -7,7 +7,13 @@ import json
 import click
 
 from deepviz.app.plan import PlanOptions
-from deepviz.cli.options import debug_option, look_options, options_from, run_options
+from deepviz.cli.options import (
+    debug_option,
+    inputs_and_output,
+    look_options,
+    options_from,
+    run_options,
+)
 from deepviz.core.console import Console
 from deepviz.core.options import RunOptions
 from deepviz.renderer.options import OverlayOptions, VideoOptions
@@ -21,14 +27,12 @@ def track_options(command):
 
 
 @click.command()
-@click.argument("audio", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    metavar="FILE.mp4|FOLDER",
-    help="Output video [default: the audio's name with .mp4, in this folder]; with "
+@inputs_and_output(
+    "audio",
+    "FILE.mp4|FOLDER",
+    "Output video [default: the audio's name with .mp4, in this folder]; with "
     "several inputs or a folder of audio, the folder the videos go to.",
+    required=False,
 )
 @track_options
 @click.option(
@@ -55,8 +59,10 @@ def render(
     """
     # lazy: the command's work loads when it runs; --help and option errors answer at once
     from deepviz.app.batch.run import render_inputs
+    from deepviz.app.render import RenderOptions
 
-    render_inputs(audio, output, plan, video, run, dump_params, Console(quiet=run.quiet), overlay)
+    opts = RenderOptions(plan, video, run, overlay, dump_params)
+    render_inputs(audio, output, opts, Console(quiet=run.quiet))
 
 
 @click.command()
@@ -68,11 +74,11 @@ def render(
 def demo(output, plan: PlanOptions, video: VideoOptions, run: RunOptions):
     """Render the bundled demo track with the embedded default model."""
     # lazy: the command's work loads when it runs; --help and option errors answer at once
-    from deepviz.app.render import render_track
+    from deepviz.app.render import RenderOptions, render_track
     from deepviz.renderer.assets import demo_track
 
     console = Console(quiet=run.quiet, notes=False)
-    render_track(str(demo_track()), output, plan, video, run, None, console)
+    render_track(str(demo_track()), output, RenderOptions(plan, video, run), console)
 
 
 @click.command()

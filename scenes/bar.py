@@ -5,7 +5,7 @@ from __future__ import annotations
 import moderngl
 import numpy as np
 
-from deepviz.scenes.base import Param, Scene, SceneStyle
+from deepviz.scenes.base import Param, Scene
 from deepviz.scenes.gl import Viewport
 from deepviz.scenes.palettes import Palette
 from deepviz.scenes.registry import register
@@ -88,16 +88,9 @@ class BarScene(Scene):
     }
     antialiased = True  # the shader antialiases its own edges: multisampling would only cost time
 
-    def __init__(
-        self,
-        ctx: moderngl.Context,
-        width: int,
-        height: int,
-        samples: int = 4,
-        seed: int = 0,
-        style: SceneStyle | None = None,
-    ):
-        super().__init__(ctx, width, height, samples, seed, style)
+    def setup(self) -> None:
+        """The bars' vertex arrays, colours, static backdrop and peak markers."""
+        ctx = self.ctx
         self.vao = ctx.vertex_array(self.programs["bars"].prog, [])
         self.backdrop_vao = ctx.vertex_array(self.programs["backdrop"].prog, [])
         self.colors = bar_colours(self.style.palette)

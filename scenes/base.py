@@ -80,6 +80,10 @@ class Scene:
             for key, spec in self.shaders.items()
         }
         self._canvas = None
+        self.setup()
+
+    def setup(self) -> None:
+        """A scene's own GL objects and state, once the base has built its programs."""
 
     @classmethod
     def param_names(cls) -> list[str]:

@@ -8,7 +8,7 @@ import math
 import moderngl
 import numpy as np
 
-from deepviz.scenes.base import Param, Scene, SceneStyle
+from deepviz.scenes.base import Param, Scene
 from deepviz.scenes.gl import Viewport
 from deepviz.scenes.registry import register
 from deepviz.scenes.shaders import Shader
@@ -167,17 +167,9 @@ class RealScene(Scene):
         ),
     }
 
-    def __init__(
-        self,
-        ctx: moderngl.Context,
-        width: int,
-        height: int,
-        samples: int = 4,
-        seed: int = 0,
-        style: SceneStyle | None = None,
-    ):
-        super().__init__(ctx, width, height, samples, seed, style)
-        rng = np.random.default_rng(seed)
+    def setup(self) -> None:
+        """The seeded noise, the spheres' phases, the textures and geometry."""
+        rng = np.random.default_rng(self.seed)
         self.seed_offset = tuple(float(x) for x in rng.uniform(0.0, NOISE_SIZE, 3))
         lattice = rng.random((NOISE_SIZE,) * 3, dtype=np.float32)
         phases = rng.random(26).astype(np.float32)

@@ -18,13 +18,12 @@ from deepviz.app.batch.manifest import Manifest, new_jobs, options_digest
 from deepviz.app.batch.options import BatchOptions
 from deepviz.app.plan import PlanOptions, reference_fit_path
 from deepviz.app.planner import Planner
-from deepviz.app.render import render_track
+from deepviz.app.render import RenderOptions, render_track
 from deepviz.core.console import SILENT, Console, progress_bar
 from deepviz.core.errors import DeepvizError
 from deepviz.core.files import atomic_path, clean_stale_parts
-from deepviz.core.options import RunOptions
 from deepviz.renderer.contact import write_contact_sheet
-from deepviz.renderer.options import OverlayOptions, VideoOptions
+from deepviz.renderer.options import VideoOptions
 from deepviz.renderer.titles import check_dressing
 from deepviz.scenes import create_context
 
@@ -67,12 +66,9 @@ class BatchProgress:
 class Batch:
     """One batch as it runs: its options, the (input, output) pairs, the planner and executor."""
 
-    plan: PlanOptions
-    video: VideoOptions
-    run: RunOptions
+    render: RenderOptions
     opts: BatchOptions
     console: Console
-    overlay: OverlayOptions | None
     folder: Path
     pairs: list[tuple[Path, Path]]
     planner: Planner
@@ -85,7 +81,7 @@ def shared_fit(batch: Batch) -> tuple[str | None, float]:
     # lazy: scikit-learn (0.7 s) loads while the network's process starts
     from deepviz.mapping.fitted import fit_on_tracks
 
-    plan, planner, pairs = batch.plan, batch.planner, batch.pairs
+    plan, planner, pairs = batch.render.plan, batch.planner, batch.pairs
 
     if plan.fit_path == "track":
         return None, 0.0
@@ -94,7 +90,7 @@ def shared_fit(batch: Batch) -> tuple[str | None, float]:
         return (json.dumps(fitted.to_json()) if fitted else None), planner.motion
     settings = BatchSettings(plan, VideoOptions(), None, None, 0.0)
     jobs = [TrackJob(i, str(src), str(out)) for i, (src, out) in enumerate(pairs)]
-    bar = BatchProgress(len(jobs), batch.run.quiet, SILENT)
+    bar = BatchProgress(len(jobs), batch.render.run.quiet, SILENT)
     bar.bar.set_description("features")
     for job, _row in batch.executor.run(settings, jobs, "extract", bar.started):
         bar.finished(job, {"status": "done"})  # a failure shows when the track renders
@@ -137,17 +133,14 @@ def write_summary(rows: list[dict], folder: Path, fit: str | None) -> None:
 def run_batch(
     inputs: Sequence[str],
     output: str | None,
-    plan: PlanOptions,
-    video: VideoOptions,
-    run: RunOptions,
+    render: RenderOptions,
     opts: BatchOptions,
     console: Console = SILENT,
-    overlay=None,
 ) -> list[dict]:
     """Render every audio file of `inputs` into the folder `output`; the summary rows."""
-
-    video = video.effective()
-    check_dressing(video, overlay, (plan.scene,), console)  # a bad palette or logo: before any work
+    render = dataclasses.replace(render, video=render.video.effective())
+    plan, video = render.plan, render.video
+    check_dressing(video, render.overlay, (plan.scene,), console)  # a bad palette or logo: first
     if opts.executor == "dask":
         require_dask()
     pairs = batch_jobs(inputs, output, pattern=opts.pattern)
@@ -161,7 +154,7 @@ def run_batch(
         _prune_empty(folder)
         raise
     try:
-        batch = Batch(plan, video, run, opts, console, overlay, folder, pairs, planner, executor)
+        batch = Batch(render, opts, console, folder, pairs, planner, executor)
         rows, fit_name = _render_all(batch)
     finally:
         executor.close()
@@ -181,23 +174,24 @@ def _prune_empty(folder: Path) -> None:
 
 def _render_all(batch: Batch) -> tuple[list[dict], str | None]:
     """Every track rendered (or skipped as up to date) with the shared fit; (rows, fit.json)."""
-    plan, video, console, folder = batch.plan, batch.video, batch.console, batch.folder
+    plan, video, overlay = batch.render.plan, batch.render.video, batch.render.overlay
+    console, folder = batch.console, batch.folder
     fit_text, motion = shared_fit(batch)
     fit_name = None
     if fit_text is not None:
         fit_name = str(folder / "fit.json")
         with atomic_path(fit_name) as tmp:
             tmp.write_text(fit_text + "\n", encoding="utf-8")
-    settings = BatchSettings(plan, video, fit_text, fit_name, motion, batch.overlay)
+    settings = BatchSettings(plan, video, fit_text, fit_name, motion, overlay)
     manifest = Manifest(folder, console)
-    digest = options_digest(plan, video, batch.planner.cache_key, fit_text, batch.overlay)
-    pairs, overwrite = batch.pairs, batch.run.overwrite
+    digest = options_digest(plan, video, batch.planner.cache_key, fit_text, overlay)
+    pairs, overwrite = batch.pairs, batch.render.run.overwrite
     jobs, rows, shas = new_jobs(pairs, manifest, digest, batch.opts.force, overwrite, console)
     console.say(
         f"{len(pairs)} tracks: {len(jobs)} to render, {len(pairs) - len(jobs)} skipped "
         f"(up to date or not ours)"
     )
-    bar = BatchProgress(len(jobs), batch.run.quiet, console)
+    bar = BatchProgress(len(jobs), batch.render.run.quiet, console)
     try:
         for job, row in batch.executor.run(settings, jobs, "render", bar.started):
             bar.finished(job, row)
@@ -238,20 +232,13 @@ def batch_plan(plan: PlanOptions) -> PlanOptions:
 
 
 def render_inputs(
-    inputs: Sequence[str],
-    output: str | None,
-    plan: PlanOptions,
-    video: VideoOptions,
-    run: RunOptions,
-    dump_params: str | None = None,
-    console: Console = SILENT,
-    overlay: OverlayOptions | None = None,
+    inputs: Sequence[str], output: str | None, opts: RenderOptions, console: Console = SILENT
 ) -> None:
     """`deepviz render`: one file, or several files or a folder through the batch engine one
     track at a time (a failing file is reported and skipped)."""
     if not is_batch(inputs):
-        render_track(inputs[0], output, plan, video, run, dump_params, console, overlay)
-    elif dump_params:
+        render_track(inputs[0], output, opts, console)
+    elif opts.dump_params:
         raise DeepvizError("--dump-params takes a single input (use `deepviz params` per file)")
     else:
-        run_batch(inputs, output, plan, video, run, BatchOptions(jobs=1), console, overlay)
+        run_batch(inputs, output, opts, BatchOptions(jobs=1), console)
