@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,26 @@ def decode_frames(video: Path, width: int, height: int) -> np.ndarray:
         check=True,
     ).stdout
     return np.frombuffer(out, np.uint8).reshape(-1, height, width, 3)
+
+
+def deepviz_cmd(*args) -> list[str]:
+    """The command line `python -m deepviz ARGS` (paths and numbers as strings)."""
+    return [sys.executable, "-m", "deepviz", *map(str, args)]
+
+
+def start_deepviz(*args, **kw) -> subprocess.Popen:
+    """`deepviz ARGS` started in a child process whose stderr the test reads as text."""
+    kw = {"stderr": subprocess.PIPE, "text": True, **kw}
+    return subprocess.Popen(deepviz_cmd(*args), **kw)
+
+
+def invoke(*args):
+    """`deepviz ARGS` run in this process by click's CliRunner (paths and numbers as strings)."""
+    from click.testing import CliRunner
+
+    from deepviz.cli import main
+
+    return CliRunner().invoke(main, [*map(str, args)])
 
 
 @pytest.fixture(scope="session")

@@ -22,18 +22,8 @@ SIZE, SECONDS = (1280, 720), 10
 def decoded(video: Path) -> np.ndarray:
     from deepviz.extract.ffmpeg import ffmpeg_exe
 
-    cmd = [
-        ffmpeg_exe(),
-        "-loglevel",
-        "error",
-        "-i",
-        str(video),
-        "-f",
-        "rawvideo",
-        "-pix_fmt",
-        "rgb24",
-        "pipe:1",
-    ]
+    raw_rgb = "-f rawvideo -pix_fmt rgb24 pipe:1".split()
+    cmd = [ffmpeg_exe(), "-loglevel", "error", "-i", str(video), *raw_rgb]
     raw = subprocess.run(cmd, capture_output=True, check=True).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, SIZE[1], SIZE[0], 3)
 

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import decode_frames, encode, session_processes, sigint_as_ctrl_c
+from conftest import (
+    decode_frames,
+    deepviz_cmd,
+    encode,
+    session_processes,
+    sigint_as_ctrl_c,
+    start_deepviz,
+)
 
 from deepviz.app.info import video_provenance
 from deepviz.extract.synth import synth_track
@@ -24,9 +31,7 @@ SMALL = ["--size", "64x48", "--fps", "12", "--preset", "ultrafast", "--samples",
 
 
 def deepviz(*args, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "deepviz", *map(str, args)], capture_output=True, text=True, **kw
-    )
+    return subprocess.run(deepviz_cmd(*args), capture_output=True, text=True, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -110,22 +115,7 @@ def test_outputs_inside_the_input_folder_are_never_taken_as_audio(tmp_path, libr
 def test_a_killed_worker_leaves_no_partial_video_and_the_rest_goes_on(tmp_path, library):
     out = tmp_path / "k"
     slow = ["--size", "640x360", "--fps", "60", "--preset", "ultrafast"]  # long enough to stop
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "deepviz",
-            "batch",
-            str(library / "Rock"),
-            "-o",
-            str(out),
-            "--jobs",
-            "2",
-            *slow,
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_deepviz("batch", library / "Rock", "-o", out, "--jobs", "2", *slow)
     deadline, part = time.time() + 120, None
     while time.time() < deadline and part is None:
         part = next(iter(out.glob(".*.part.mp4")), None) if out.is_dir() else None
@@ -146,23 +136,8 @@ def test_a_killed_worker_leaves_no_partial_video_and_the_rest_goes_on(tmp_path, 
 def test_ctrl_c_then_resume(tmp_path, library):
     out = tmp_path / "c"
     slow = ["--size", "640x360", "--fps", "60", "--preset", "ultrafast"]  # long enough to stop
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "deepviz",
-            "batch",
-            str(library / "Ambient"),
-            "-o",
-            str(out),
-            "--jobs",
-            "2",
-            *slow,
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=sigint_as_ctrl_c,
-    )
+    args = ("batch", library / "Ambient", "-o", out, "--jobs", "2", *slow)
+    proc = start_deepviz(*args, preexec_fn=sigint_as_ctrl_c)
     deadline = time.time() + 120
     while time.time() < deadline and not (out.is_dir() and list(out.glob(".*.part.mp4"))):
         time.sleep(0.05)
@@ -194,26 +169,9 @@ def test_a_signal_to_the_group_as_the_workers_start_is_one_line(
     spawn's resource tracker. No traceback or warning from any of them, nothing left running."""
     if executor == "dask":
         pytest.importorskip("dask.distributed")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "deepviz",
-            "batch",
-            str(library / "Ambient"),
-            "-o",
-            str(tmp_path / "v"),
-            "--jobs",
-            "2",
-            "--executor",
-            executor,
-            *SMALL,
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        preexec_fn=sigint_as_ctrl_c,
-    )
+    workers = ("--jobs", "2", "--executor", executor, *SMALL)
+    args = ("batch", library / "Ambient", "-o", tmp_path / "v", *workers)
+    proc = start_deepviz(*args, start_new_session=True, preexec_fn=sigint_as_ctrl_c)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if any("spawn_main" in cmd for _, cmd in session_processes(proc.pid)):
@@ -254,21 +212,8 @@ def test_without_dask_the_error_says_how_to_install_it(tmp_path, library):
         "sys.modules['dask.distributed'] = None; from deepviz.cli import main; "
         "sys.argv = ['deepviz'] + sys.argv[1:]; main()"
     )
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            "batch",
-            str(library),
-            "-o",
-            str(tmp_path / "x"),
-            "--executor",
-            "dask",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    args = ["batch", str(library), "-o", str(tmp_path / "x"), "--executor", "dask"]
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
     assert proc.returncode == 1
     assert (
         proc.stderr.strip() == "deepviz: error: --executor dask needs Dask: pip install "
@@ -279,17 +224,8 @@ def test_without_dask_the_error_says_how_to_install_it(tmp_path, library):
 def test_an_unreachable_scheduler_is_one_line_and_leaves_no_folder(tmp_path, library):
     pytest.importorskip("dask.distributed")
     out = tmp_path / "nowhere"
-    proc = deepviz(
-        "batch",
-        library / "Ambient",
-        "-o",
-        out,
-        "--executor",
-        "dask",
-        "--scheduler",
-        "tcp://127.0.0.1:9",
-        *SMALL,
-    )
+    unreachable = ["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", *SMALL]
+    proc = deepviz("batch", library / "Ambient", "-o", out, *unreachable)
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == 1 and len(lines) == 1 and "cannot reach it" in lines[0]
     assert not out.exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import decode_frames, encode
+from conftest import decode_frames, encode, invoke
 from PIL import Image
 
 from deepviz.app.compare import check_layout, vary_variants
@@ -143,23 +143,8 @@ def test_models_vary_with_one_extraction_per_track_and_model(tmp_path, music_wav
         Checkpoint("ae", model.config.to_dict(), scaler, model.state_dict(), {"name": "tiny"}), tiny
     )
     out = tmp_path / "models.png"
-    args = [
-        "compare",
-        str(music_wav),
-        "-o",
-        str(out),
-        "--still",
-        "1",
-        "--vary",
-        f"model=default,{tiny}",
-        "--vary",
-        "mapping=pca,kmeans",
-        "--size",
-        "192x96",
-        "--samples",
-        "1",
-    ]
-    result = CliRunner().invoke(main, args)
+    varied = ["--still", "1", "--vary", f"model=default,{tiny}", "--vary", "mapping=pca,kmeans"]
+    result = invoke("compare", music_wav, "-o", out, *varied, "--size", "192x96", "--samples", "1")
     assert result.exit_code == 0, result.output
     assert result.output.count("extracting features") <= 2  # 4 panels, 2 networks: once each
     img = np.asarray(Image.open(out)).astype(int)

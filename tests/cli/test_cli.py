@@ -74,22 +74,9 @@ def test_progress_in_a_log_is_a_few_plain_lines(tmp_path):
 
 def test_a_closed_stderr_pipe_does_not_abort_a_render(tmp_path, music_wav):
     out = tmp_path / "v.mp4"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "deepviz",
-            "render",
-            str(music_wav),
-            "-o",
-            str(out),
-            "--size",
-            "64x48",
-            "--preset",
-            "ultrafast",
-        ],
-        stderr=subprocess.PIPE,
-    )
+    from conftest import start_deepviz
+
+    proc = start_deepviz("render", music_wav, "-o", out, *"--size 64x48 --preset ultrafast".split())
     proc.stderr.close()  # the reader is gone (as with `2>&1 | head -1`)
     assert proc.wait(timeout=120) == 0 and out.stat().st_size > 1000
 

@@ -35,16 +35,8 @@ def genre_dirs(tmp_path_factory):
 
 def test_fit_then_render_and_params_with_the_fit(tmp_path, genre_dirs, music_wav):
     ref = tmp_path / "reference.json"
-    run(
-        "fit",
-        genre_dirs / "rock",
-        genre_dirs / "ambient",
-        "-o",
-        ref,
-        "--mapping",
-        "kmeans-pca",
-        "-q",
-    )
+    genres = (genre_dirs / "rock", genre_dirs / "ambient")
+    run("fit", *genres, "-o", ref, "--mapping", "kmeans-pca", "-q")
     doc = json.loads(ref.read_text())
     assert doc["model_id"] == "default" and doc["feature_dim"] == 10
     a, b = tmp_path / "a.csv", tmp_path / "b.json"
@@ -56,19 +48,8 @@ def test_fit_then_render_and_params_with_the_fit(tmp_path, genre_dirs, music_wav
     assert js["names"][0] == "sphR" and js["names"][10:] == ["pulse", "level"]  # + the hits
     # the render with --dump-params writes exactly what `params` computes
     dump = tmp_path / "dump.csv"
-    run(
-        "render",
-        music_wav,
-        "-o",
-        tmp_path / "v.mp4",
-        "--fit",
-        ref,
-        "--scene",
-        "real",
-        "--dump-params",
-        dump,
-        *SMALL,
-    )
+    real = ["--scene", "real", "--dump-params", dump, *SMALL]
+    run("render", music_wav, "-o", tmp_path / "v.mp4", "--fit", ref, *real)
     np.testing.assert_array_equal(np.loadtxt(dump, delimiter=",", skiprows=1), rows)
 
 
@@ -89,21 +70,8 @@ def test_fit_made_with_another_model_is_refused(tmp_path, genre_dirs, music_wav)
 @pytest.mark.parametrize("scaling", ["standard", "minmax"])
 def test_every_method_and_scaler_from_the_cli(tmp_path, music_wav, method, scaling):
     out = tmp_path / "p.csv"
-    run(
-        "params",
-        music_wav,
-        "-o",
-        out,
-        "--mapping",
-        method,
-        "--scaling",
-        scaling,
-        "--scale-by",
-        "across",
-        "--fps",
-        "5",
-        "-q",
-    )
+    mapping = ["--mapping", method, "--scaling", scaling]
+    run("params", music_wav, "-o", out, *mapping, *"--scale-by across --fps 5 -q".split())
     vals = np.loadtxt(out, delimiter=",", skiprows=1)[
         :, 2:12
     ]  # the ten parameters (pulse and level follow)
@@ -151,68 +119,20 @@ def test_methods_on_classifier_features_through_a_reference_fit(
     tmp_path, genre_dirs, music_wav, classifier_dvz, method
 ):
     ref = tmp_path / "ref.json"
-    run(
-        "fit",
-        genre_dirs,
-        "-o",
-        ref,
-        "--model",
-        classifier_dvz,
-        "--layer",
-        "L5",
-        "--mapping",
-        method,
-        "-q",
-    )
+    l5 = ["--model", classifier_dvz, "--layer", "L5"]
+    run("fit", genre_dirs, "-o", ref, *l5, "--mapping", method, "-q")
     assert json.loads(ref.read_text())["feature_dim"] == 6144
     out = tmp_path / "p.csv"
-    run(
-        "params",
-        music_wav,
-        "-o",
-        out,
-        "--model",
-        classifier_dvz,
-        "--layer",
-        "L5",
-        "--fit",
-        ref,
-        "--fps",
-        "5",
-        "-q",
-    )
+    run("params", music_wav, "-o", out, *l5, "--fit", ref, "--fps", "5", "-q")
     vals = np.loadtxt(out, delimiter=",", skiprows=1)[:, 2:12]
     assert vals.shape == (20, 10) and 0 <= vals.min() and vals.max() <= 1 and vals.std() > 0
     # the same fit with another layer (another feature size) is refused
-    bad = run(
-        "params",
-        music_wav,
-        "-o",
-        tmp_path / "q.csv",
-        "--model",
-        classifier_dvz,
-        "--layer",
-        "L6",
-        "--fit",
-        ref,
-        "-q",
-        expect=1,
-    )
+    l6 = ["--model", classifier_dvz, "--layer", "L6"]
+    bad = run("params", music_wav, "-o", tmp_path / "q.csv", *l6, "--fit", ref, "-q", expect=1)
     assert str(ref) in bad.output
 
 
 def test_deterministic_on_classifier_features_suggests_pca(tmp_path, music_wav, classifier_dvz):
-    bad = run(
-        "params",
-        music_wav,
-        "--stats",
-        "--model",
-        classifier_dvz,
-        "--layer",
-        "L5",
-        "--mapping",
-        "deterministic",
-        "-q",
-        expect=1,
-    )
+    l5 = ["--model", classifier_dvz, "--layer", "L5"]
+    bad = run("params", music_wav, "--stats", *l5, "--mapping", "deterministic", "-q", expect=1)
     assert "pca" in bad.output and "6144" in bad.output

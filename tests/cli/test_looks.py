@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import invoke
 
 from deepviz.cli import main
 from deepviz.core.errors import DeepvizError
@@ -159,6 +160,9 @@ def _still(*args, expect: int = 0) -> np.ndarray | str:
 
 
 COMMON = ["--at", "1.5", "--size", "160x90", "-q", "--no-title"]
+SEED_3 = ["--seed", "3", "--at", "1.5", "-q"]
+VARY_SCENE = ["--vary", "scene=bar,real", "--still", "1", "-q"]
+DRAFT_BATCH = ["--jobs", "1", "--quality", "draft", "-q"]
 
 
 def test_palette_and_background_from_the_command_line(tmp_path, music_wav):
@@ -194,50 +198,21 @@ def test_a_look_file_sets_options_and_the_command_line_wins(tmp_path, music_wav)
         'scene = "bar"\npalette = "brand.json"\nsize = "96x64"\nsmoothing = 0.4\nno-title = true\n'
     )
     by_look = _still(music_wav, "-o", tmp_path / "a.png", "--look", look, "--at", "1.5", "-q")
-    by_hand = _still(
-        music_wav,
-        "-o",
-        tmp_path / "b.png",
-        "--scene",
-        "bar",
-        "--palette",
-        look.parent / "brand.json",
-        "--size",
-        "96x64",
-        "--smoothing",
-        "0.4",
-        "--no-title",
-        "--at",
-        "1.5",
-        "-q",
-    )
+    by_hand_options = "--scene bar --size 96x64 --smoothing 0.4 --no-title --at 1.5 -q".split()
+    brand = look.parent / "brand.json"
+    by_hand = _still(music_wav, "-o", tmp_path / "b.png", "--palette", brand, *by_hand_options)
     assert by_look.shape == (64, 96, 3) and np.array_equal(by_look, by_hand)
     wider = _still(
         music_wav, "-o", tmp_path / "c.png", "--look", look, "--size", "128x64", "--at", "1.5", "-q"
     )
     assert wider.shape == (64, 128, 3)
     saved = tmp_path / "saved.toml"
-    _still(
-        music_wav,
-        "-o",
-        tmp_path / "d.png",
-        "--look",
-        look,
-        "--seed",
-        "3",
-        "--at",
-        "1.5",
-        "-q",
-        "--save-look",
-        saved,
-    )
+    _still(music_wav, "-o", tmp_path / "d.png", "--look", look, "--save-look", saved, *SEED_3)
     text = saved.read_text()
     assert 'scene = "bar"' in text and "seed = 3" in text and 'size = "96x64"' in text
     assert str(look.parent / "brand.json") in text and "start" not in text
     again = _still(music_wav, "-o", tmp_path / "e.png", "--look", saved, "--at", "1.5", "-q")
-    d = _still(
-        music_wav, "-o", tmp_path / "f.png", "--look", look, "--seed", "3", "--at", "1.5", "-q"
-    )
+    d = _still(music_wav, "-o", tmp_path / "f.png", "--look", look, *SEED_3)
     assert np.array_equal(again, d)
 
 
@@ -270,22 +245,7 @@ def test_compare_and_batch_take_a_look(tmp_path, music_wav):
     look = tmp_path / "look.toml"
     look.write_text('palette = "mono"\nsize = "64x48"\nfps = 6\ntitle = "x"\n')
     out = tmp_path / "cmp.png"
-    result = CliRunner().invoke(
-        main,
-        [
-            "compare",
-            str(music_wav),
-            "-o",
-            str(out),
-            "--look",
-            str(look),
-            "--vary",
-            "scene=bar,real",
-            "--still",
-            "1",
-            "-q",
-        ],
-    )
+    result = invoke("compare", music_wav, "-o", out, "--look", look, *VARY_SCENE)
     assert result.exit_code == 0, result.output
     assert "not options of deepviz compare, not used: title" in result.output
     from PIL import Image
@@ -294,22 +254,7 @@ def test_compare_and_batch_take_a_look(tmp_path, music_wav):
     assert img.shape == (48, 64, 3)
     assert np.abs(img[..., 0] - img[..., 1]).max() < 40  # mono: no strong hue anywhere
     videos = tmp_path / "videos"
-    result = CliRunner().invoke(
-        main,
-        [
-            "batch",
-            str(music_wav),
-            "-o",
-            str(videos),
-            "--look",
-            str(look),
-            "--jobs",
-            "1",
-            "--quality",
-            "draft",
-            "-q",
-        ],
-    )
+    result = invoke("batch", music_wav, "-o", videos, "--look", look, *DRAFT_BATCH)
     assert result.exit_code == 0, result.output
     from deepviz.extract.decode import probe
 
@@ -321,44 +266,14 @@ def test_compare_varies_the_palette(tmp_path, music_wav):
     from PIL import Image
 
     out = tmp_path / "pal.png"
-    result = CliRunner().invoke(
-        main,
-        [
-            "compare",
-            str(music_wav),
-            "-o",
-            str(out),
-            "--vary",
-            "palette=mono,fire",
-            "--scene",
-            "bar",
-            "--still",
-            "1",
-            "--size",
-            "192x64",
-            "--no-labels",
-            "-q",
-        ],
-    )
+    options = "--vary palette=mono,fire --scene bar --still 1 --size 192x64 --no-labels -q"
+    result = invoke("compare", music_wav, "-o", out, *options.split())
     assert result.exit_code == 0, result.output
     img = np.asarray(Image.open(out).convert("RGB")).astype(int)
     mono, fire = img[:, :96], img[:, 96:]
     assert np.abs(mono[..., 0] - mono[..., 1]).max() < 12
     assert (fire[..., 0] - fire[..., 2]).max() > 100
-    bad = CliRunner().invoke(
-        main,
-        [
-            "compare",
-            str(music_wav),
-            "-o",
-            str(out),
-            "--vary",
-            "palette=mono,nope",
-            "--still",
-            "1",
-            "-y",
-        ],
-    )
+    bad = invoke("compare", music_wav, "-o", out, *"--vary palette=mono,nope --still 1 -y".split())
     assert bad.exit_code == 1 and "'nope' is not a palette" in bad.output
 
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from conftest import encode, sigint_as_ctrl_c
+from conftest import encode, sigint_as_ctrl_c, start_deepviz
 
 from deepviz.extract.synth import synth_track
 
@@ -19,26 +17,8 @@ def test_ctrl_c_leaves_no_partial_file(tmp_path):
     y, _ = synth_track(9, 20.0, "electronic")
     wav = encode(y, tmp_path / "long.wav")
     out = tmp_path / "long.mp4"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "deepviz",
-            "render",
-            str(wav),
-            "-o",
-            str(out),
-            "--size",
-            "640x360",  # long enough to be stopped mid-render (about 5 s)
-            "--fps",
-            "30",
-            "--scene",
-            "real",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=sigint_as_ctrl_c,
-    )
+    long_enough = "--size 640x360 --fps 30 --scene real".split()  # stopped mid-render (about 5 s)
+    proc = start_deepviz("render", wav, "-o", out, *long_enough, preexec_fn=sigint_as_ctrl_c)
     deadline = time.time() + 60
     while time.time() < deadline and not any(p.startswith(".long.") for p in os.listdir(tmp_path)):
         time.sleep(0.2)

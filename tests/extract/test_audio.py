@@ -131,18 +131,8 @@ def test_a_file_with_several_audio_streams_says_so_and_takes_the_chosen_one(tmp_
     with pytest.raises(DeepvizError, match="has 2 audio streams"):
         load_audio(both, stream=2)
     out = tmp_path / "v.mp4"
-    args = [
-        "render",
-        str(both),
-        "-o",
-        str(out),
-        "--size",
-        "64x48",
-        "--preset",
-        "ultrafast",
-        "--audio-stream",
-        "1",
-    ]
+    options = "--size 64x48 --preset ultrafast --audio-stream 1".split()
+    args = ["render", str(both), "-o", str(out), *options]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0 and "2 audio streams; using stream 1" in result.output
     assert np.abs(load_audio(out)).max() > 0.3  # the video carries the loud stream

@@ -51,25 +51,8 @@ def test_level_follows_loudness_and_silence_has_no_hits():
 def test_a_drum_hit_is_visible_in_the_frame_at_its_onset(tmp_path, scene):
     wav = encode(click_track(), tmp_path / "clicks.wav")
     out = tmp_path / "clicks.mp4"
-    args = [
-        "render",
-        str(wav),
-        "-o",
-        str(out),
-        "--scene",
-        scene,
-        "--size",
-        "96x64",
-        "--fps",
-        str(FPS),
-        "--preset",
-        "ultrafast",
-        "--crf",
-        "0",
-        "--samples",
-        "1",
-        "-q",
-    ]
+    lossless = "--size 96x64 --preset ultrafast --crf 0 --samples 1 -q".split()
+    args = ["render", str(wav), "-o", str(out), "--scene", scene, "--fps", str(FPS), *lossless]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     frames = decode_frames(out, 96, 64).astype(np.int16)

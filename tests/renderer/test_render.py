@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import decode_frames, encode
+from conftest import decode_frames, encode, invoke, start_deepviz
 
 from deepviz.cli import main
 from deepviz.extract.decode import probe
@@ -199,26 +199,8 @@ def test_scenes_command_lists_parameters_ranges_and_priority():
 
 def test_compare_tiles_one_labelled_panel_per_mapping(tmp_path, music_wav):
     out = tmp_path / "cmp.mp4"
-    result = CliRunner().invoke(
-        main,
-        [
-            "compare",
-            str(music_wav),
-            "-o",
-            str(out),
-            "--mappings",
-            "deterministic,pca:minmax",
-            "--size",
-            "192x64",
-            "--fps",
-            "12",
-            "--preset",
-            "ultrafast",
-            "--crf",
-            "0",
-            "-q",
-        ],
-    )
+    tiles = "--mappings deterministic,pca:minmax --size 192x64 --fps 12 --preset ultrafast"
+    result = invoke("compare", music_wav, "-o", out, *tiles.split(), "--crf", "0", "-q")
     assert result.exit_code == 0, result.output
     info = probe(out)
     assert (info.width, info.height, info.audio_codec) == (192, 64, "aac")
@@ -248,26 +230,8 @@ def test_sigterm_and_sighup_clean_up_like_ctrl_c(tmp_path, signum):
     out = tmp_path / "v.mp4"
     stale = tmp_path / ".v.999999.abcd.part.mp4"  # left by a process that was SIGKILLed
     stale.write_bytes(b"half a video")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "deepviz",
-            "render",
-            str(wav),
-            "-o",
-            str(out),
-            "--size",
-            "320x180",
-            "--preset",
-            "ultrafast",
-            "-q",
-            "--dump-params",
-            str(tmp_path / "v.csv"),
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    options = [*"--size 320x180 --preset ultrafast -q --dump-params".split(), tmp_path / "v.csv"]
+    proc = start_deepviz("render", wav, "-o", out, *options)
     deadline = time.time() + 60
     while time.time() < deadline and not [
         p for p in tmp_path.iterdir() if p.name.startswith(".") and p != stale
@@ -341,17 +305,8 @@ def test_ntsc_rates_are_exact_rationals(tmp_path, music_wav):
 
 
 def test_kmeans_with_other_cluster_counts_is_refused_before_extraction(tmp_path, music_wav):
-    result = render(
-        music_wav,
-        "-o",
-        tmp_path / "k.mp4",
-        "--mapping",
-        "kmeans",
-        "--clusters",
-        "5",
-        *SMALL[:-1],
-        expect=1,
-    )
+    kmeans_5 = ["--mapping", "kmeans", "--clusters", "5", *SMALL[:-1]]
+    result = render(music_wav, "-o", tmp_path / "k.mp4", *kmeans_5, expect=1)
     assert "--clusters 10" in result.output and "extracting" not in result.output
 
 
@@ -443,41 +398,12 @@ def test_still_and_preview(tmp_path, music_wav):
     from PIL import Image
 
     png = tmp_path / "f.png"
-    result = CliRunner().invoke(
-        main,
-        [
-            "still",
-            str(music_wav),
-            "-o",
-            str(png),
-            "--at",
-            "2",
-            "--size",
-            "96x64",
-            "--fps",
-            "12",
-            "-q",
-        ],
-    )
+    result = invoke("still", music_wav, "-o", png, *"--at 2 --size 96x64 --fps 12 -q".split())
     assert result.exit_code == 0, result.output
     still = np.asarray(Image.open(png).convert("RGB"))
     out = tmp_path / "v.mp4"
-    render(
-        music_wav,
-        "-o",
-        out,
-        "--size",
-        f"{W}x{H}",
-        "--fps",
-        str(FPS),
-        "--crf",
-        "0",
-        "-q",
-        "--samples",
-        "4",
-        "--preset",
-        "ultrafast",
-    )
+    lossless = "--crf 0 -q --samples 4 --preset ultrafast".split()
+    render(music_wav, "-o", out, "--size", f"{W}x{H}", "--fps", FPS, *lossless)
     frames = decode_frames(out, W, H).astype(int)
     same, other = np.abs(frames[2 * FPS] - still).mean(), np.abs(frames[FPS] - still).mean()
     assert same < 6 and same < other / 2  # that frame of the video (less yuv420p's chroma loss)
@@ -581,20 +507,8 @@ def test_a_png_sequence_holds_the_very_frames(tmp_path, music_wav):
     from PIL import Image
 
     frames = tmp_path / "seq"
-    render(
-        music_wav,
-        "-o",
-        f"{frames}/%05d.png",
-        "--size",
-        "96x64",
-        "--fps",
-        "10",
-        "--start",
-        "1",
-        "--duration",
-        "1",
-        "-q",
-    )
+    second_1 = "--size 96x64 --fps 10 --start 1 --duration 1 -q".split()
+    render(music_wav, "-o", f"{frames}/%05d.png", *second_1)
     assert sorted(p.name for p in frames.iterdir()) == [f"{i:05d}.png" for i in range(10, 20)]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder
     still = _still(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import numpy as np
 import pytest
@@ -169,32 +170,11 @@ def test_resume_continues_from_the_saved_epoch(corpus, tmp_path):
     few = corpus.subset(np.isin(corpus.track_ids, [0, 1, 2, 3, 4, 5]))
     kw = dict(model={"fc_hidden": 16}, batch_size=4, optimizer="sgd", lr=1e-3, seed=5, device="cpu")
     straight, cut = tmp_path / "straight.dvz", tmp_path / "cut.dvz"
-    run_training(
-        TrainConfig("alexnet", epochs=3, **kw),
-        few,
-        straight,
-        tmp_path / "straight.json",
-        progress=False,
-        keep_state=True,
-    )
-    run_training(
-        TrainConfig("alexnet", epochs=2, **kw),
-        few,
-        cut,
-        tmp_path / "cut.json",
-        progress=False,
-        keep_state=True,
-    )
+    train_kept = partial(run_training, progress=False, keep_state=True)
+    train_kept(TrainConfig("alexnet", epochs=3, **kw), few, straight, tmp_path / "straight.json")
+    train_kept(TrainConfig("alexnet", epochs=2, **kw), few, cut, tmp_path / "cut.json")
     assert load_state(cut).epoch == 2
-    run_training(
-        TrainConfig("alexnet", epochs=3, **kw),
-        few,
-        cut,
-        tmp_path / "cut.json",
-        progress=False,
-        resume=cut,
-        keep_state=True,
-    )
+    train_kept(TrainConfig("alexnet", epochs=3, **kw), few, cut, tmp_path / "cut.json", resume=cut)
     a, b = load_state(straight), load_state(cut)
     assert b.epoch == 3
     assert all(torch.equal(v, b.model[k]) for k, v in a.model.items())  # dropout RNG restored
