@@ -10,7 +10,6 @@ import importlib
 import sys
 
 import click
-from click.utils import make_default_short_help
 
 from deepviz.core.errors import DeepvizError
 from deepviz.core.interrupts import Interrupted, check, clean_up, handle_termination
@@ -65,7 +64,10 @@ class DeepvizGroup(click.Group):
         """The commands and their summaries, as click lists them, without importing them."""
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(map(len, names))
-        rows = [(name, make_default_short_help(self.summary(ctx, name), limit)) for name in names]
+        rows = [
+            (name, click.Command(name, help=self.summary(ctx, name)).get_short_help_str(limit))
+            for name in names
+        ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
