@@ -20,7 +20,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import torch
-import torchvision
 from torch import nn
 
 from deepviz.core.errors import DeepvizError
@@ -50,9 +49,17 @@ CLASSIFIERS = {
 CLASSIFIER_ARCHS = tuple(CLASSIFIERS)
 
 
+def _torchvision_models():
+    """torchvision's models: loaded when a classifier is built, not when the default network,
+    an autoencoder, registers beside the classifiers."""
+    import torchvision.models  # lazy: torchvision takes a second and 150 MiB to load
+
+    return torchvision.models
+
+
 def _torchvision_builder(arch: str):
     """torchvision's constructor for `arch` (vgg16 → torchvision.models.vgg16_bn)."""
-    return getattr(torchvision.models, CLASSIFIERS[arch].torchvision[0])
+    return getattr(_torchvision_models(), CLASSIFIERS[arch].torchvision[0])
 
 
 @dataclass
@@ -211,7 +218,7 @@ def trunk_size(config: ClassifierConfig) -> int:
 
 def pretrained_file(arch: str) -> tuple[Path, str]:
     """Where torch hub caches torchvision's ImageNet weights for `arch`, and their URL."""
-    weights = getattr(torchvision.models, CLASSIFIERS[arch].torchvision[1]).IMAGENET1K_V1
+    weights = getattr(_torchvision_models(), CLASSIFIERS[arch].torchvision[1]).IMAGENET1K_V1
     name = os.path.basename(urlparse(weights.url).path)
     return Path(torch.hub.get_dir()) / "checkpoints" / name, weights.url
 
