@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from deepviz.core.console import SILENT, Console
 from deepviz.core.errors import DeepvizError
 from deepviz.core.options import RunOptions
+from deepviz.extract.decode import audio_chunks
+from deepviz.extract.timbre import timbral_change
 
 if TYPE_CHECKING:
     pass
@@ -81,10 +83,11 @@ def analyze_tracks(
     )
     trials = analysis.trials_for(main, compare, DEFAULT_MOTION)
     scene = planner.scene_order
+    changes = [timbral_change(audio_chunks(name, plan.audio_stream)) for name in names]
     rows, curves = [], None
     for trial in trials:
         row, trial_curves = analysis.evaluate(
-            trial, tracks, labels, plan.fps, plan.smoothing, scene
+            trial, tracks, labels, plan.fps, plan.smoothing, scene, changes
         )
         rows.append(row)
         curves = curves if curves is not None else trial_curves  # the main (first) trial's

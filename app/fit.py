@@ -10,6 +10,7 @@ from deepviz.core.console import SILENT, Console
 from deepviz.core.errors import DeepvizError
 from deepviz.core.files import check_output_path
 from deepviz.core.options import RunOptions
+from deepviz.mapping.look import tune_look
 
 if TYPE_CHECKING:
     from deepviz.extract.extractor import TrackFeatures
@@ -38,7 +39,8 @@ def fit_files(
 ) -> FittedMapping:
     """`deepviz fit`: the plan's mapping fitted on all segments of the inputs, saved as JSON;
     `place="genres"` adds a placement by style statistics that tells the genres apart, centred
-    on the tracks of `center_on` when given (else on the inputs)."""
+    on the tracks of `center_on` when given (else on the inputs), and tunes the look's motion
+    gain and sections' threshold on those tracks (`mapping.look`)."""
 
     out = check_output_path(output, run.overwrite, "fit")
     planner = Planner(plan, console)
@@ -72,6 +74,7 @@ def fit_files(
         fitted.place = fit_placement(
             tracks + centre, [genre_of[p] for p in kept] + [None] * len(centre)
         )
+        fitted.look = tune_look(fitted, centre or tracks, planner.scene_order)
     fitted.save(out, run.overwrite)
     n = sum(len(t.values) for t in tracks)
     placed = f", placed by {len(set(genre_of.values()))} genres" if genre_of is not None else ""

@@ -48,9 +48,13 @@ HELP = {  # the options' help, as `--help` shows it
         "`deepviz fit`."
     ),
     "motion": (
-        "With a reference fit: the spread (std) of the track's own "
-        "motion around its place; 0 = the fit's values as they are "
-        "[default: 0.28 with the reference fit, 0 with a FILE]."
+        "With a reference fit: the gain of the motion around each section's place, one for "
+        "every track (the same change in the music moves the picture as far); 0 = the fit's "
+        "values as they are [default: the fit's own (the reference fit's), else 0]."
+    ),
+    "sections": (
+        "auto: each section of a track (where its sound changes for a while) gets a place of "
+        "its own; off: one place per track."
     ),
     "audio_stream": (
         "Which audio stream of a file that has several (0 = the "
@@ -90,9 +94,8 @@ class PlanOptions:
     fit_path: str | None = option(
         None, "--fit", kind=str, metavar="reference|track|batch|FILE", help=HELP["fit_path"]
     )
-    motion: float | None = option(
-        None, "--motion", kind=float, low=0, high=0.45, help=HELP["motion"]
-    )
+    motion: float | None = option(None, "--motion", kind=float, low=0, high=20, help=HELP["motion"])
+    sections: str = option("auto", "--sections", choices=("auto", "off"), help=HELP["sections"])
     audio_stream: int = option(0, "--audio-stream", low=0, high=63, help=HELP["audio_stream"])
     pulse: float = option(1.0, "--pulse", low=0, high=2, help=HELP["pulse"])
     param_order: str | None = option(
@@ -118,9 +121,7 @@ class PlanOptions:
         )
 
 
-DEFAULT_MOTION = (
-    0.28  # the default look's motion target (chosen with `deepviz analyze`: docs/default-look.md)
-)
+DEFAULT_MOTION = 1.0  # the motion's gain with a fit that has none of its own (fitted on tracks)
 
 
 def reference_fit_path(model: str) -> Path:
@@ -143,7 +144,8 @@ def reference_fit(plan: PlanOptions, console: Console) -> tuple[FittedMapping | 
                 "deepviz: note: --fit decides the mapping; --mapping/--scaling/--scale-by/"
                 "--clusters are not used"
             )
-        return load_mapping(plan.fit_path), plan.motion or 0.0
+        fitted = load_mapping(plan.fit_path)
+        return fitted, motion_of(plan, fitted, 0.0)
     if plan.fit_path is None and plan.mapping_given():
         return None, 0.0
     path = reference_fit_path(plan.model)
@@ -155,5 +157,12 @@ def reference_fit(plan: PlanOptions, console: Console) -> tuple[FittedMapping | 
             "on itself"
         )
         return None, 0.0
-    motion = DEFAULT_MOTION if plan.motion is None else plan.motion
-    return load_mapping(path), motion
+    fitted = load_mapping(path)
+    return fitted, motion_of(plan, fitted, DEFAULT_MOTION)
+
+
+def motion_of(plan: PlanOptions, fitted: FittedMapping, default: float) -> float:
+    """The motion's gain: --motion, else the fit's own, else `default`."""
+    if plan.motion is not None:
+        return plan.motion
+    return fitted.look.motion_gain if fitted.look is not None else default

@@ -193,7 +193,8 @@ class Planner:
         else:
             fitted = self.fit(features, mapping)
             motion = self.motion if fitted is self.fitted else 0.0
-        timeline = TimelineOptions(plan.fps, plan.smoothing, plan.pulse, motion)
+        sections = plan.sections == "auto"
+        timeline = TimelineOptions(plan.fps, plan.smoothing, plan.pulse, motion, sections)
         return curves_from_features(features, fitted, self.scene_order, timeline)
 
     @property
@@ -225,6 +226,7 @@ class Planner:
             "fps": plan.fps,
             "seed": plan.seed,
             "param_order": plan.param_order,
+            "sections": plan.sections,
         }
         if video is not None:
             doc["palette"] = video.palette or "spectrum"

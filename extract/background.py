@@ -24,8 +24,9 @@ from deepviz.extract.stream import TrackAnalysis
 
 def _serve(conn, model: str, device: str, layer: str | None, filters: list) -> None:
     """In the child: ("device", type, model id); then ("ok", features) for each block of patches
-    received and ("ok", style vector) after the None that ends the track; or ("error", problem,
-    path) or ("crash", traceback) instead. `filters`: the parent's warning filters."""
+    received and ("ok", style vector, each segment's) after the None that ends the track; or
+    ("error", problem, path) or ("crash", traceback) instead. `filters`: the parent's warning
+    filters."""
 
     # Ctrl-C and a closed terminal reach the whole group: the parent ends this process then
     # (SIGTERM, left as it is), and this one must not die first, an "unexpected" end there
@@ -43,7 +44,7 @@ def _serve(conn, model: str, device: str, layer: str | None, filters: list) -> N
         with StyleStatistics(ex.model) as style:
             while (patches := conn.recv()) is not None:
                 conn.send(("ok", ex.features_of_patches(patches, style)))
-        conn.send(("ok", style.mean()))
+        conn.send(("ok", style.mean(), style.segments()))
     except DeepvizError as exc:
         conn.send(("error", exc.problem, exc.path))
     except (EOFError, BrokenPipeError):
@@ -115,8 +116,8 @@ class NetworkProcess:
         if sent:
             values.append(self._receive()[0])
         self._send(None)
-        (style,) = self._receive()
-        return analysis.track_features(values, self.loaded()[1], style)
+        style, segment_style = self._receive()
+        return analysis.track_features(values, self.loaded()[1], style, segment_style)
 
     def close(self) -> None:
         """Stop the process if it still runs; wait for it."""

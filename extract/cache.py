@@ -20,8 +20,8 @@ from deepviz.core.files import atomic_path
 from deepviz.extract.features import Segmentation, TrackFeatures
 
 # bump when the analysis changes what a track's features are (v2: per-block top_db; v3: style;
-# v4: the onsets' hits)
-FORMAT = "v4"
+# v4: the onsets' hits; v5: each segment's style)
+FORMAT = "v5"
 
 
 def cache_root() -> Path:
@@ -56,15 +56,20 @@ class FeatureCache:
             with np.load(entry, allow_pickle=False) as z:
                 values, starts, anchors = z["values"], z["starts"], z["anchors"]
                 duration, env, style = float(z["duration"]), z["envelopes"], z["style"]
+                segment_style = z["segment_style"]
         except (OSError, ValueError, KeyError):
             return None
         ok = values.ndim == 2 and len(values) == len(starts) == len(anchors) and len(values) > 0
         ok = ok and env.ndim == 2 and len(env) == 3 and np.isfinite(env).all()
         ok = ok and style.ndim == 1 and np.isfinite(style).all()
+        ok = ok and segment_style.shape in ((0,), (len(values), style.size))
+        ok = ok and bool(np.isfinite(segment_style).all())
         if not ok or not np.isfinite(values).all() or not np.isfinite(duration):
             return None
         style = style if style.size else None  # a network without convolutions has none
-        return TrackFeatures(values, Segmentation(starts, anchors), duration, model_id, env, style)
+        segment_style = segment_style if segment_style.size else None
+        segmentation = Segmentation(starts, anchors)
+        return TrackFeatures(values, segmentation, duration, model_id, env, style, segment_style)
 
     def save(self, entry: Path, features: TrackFeatures) -> None:
         """Store atomically; a cache that cannot be written is skipped, not an error."""
@@ -80,7 +85,13 @@ class FeatureCache:
                     anchors=features.segmentation.anchors,
                     duration=np.float64(features.duration),
                     envelopes=features.envelopes,
-                    style=np.zeros(0, np.float32) if features.style is None else features.style,
+                    style=_or_empty(features.style),
+                    segment_style=_or_empty(features.segment_style),
                 )
         except (OSError, DeepvizError):
             pass
+
+
+def _or_empty(array: np.ndarray | None) -> np.ndarray:
+    """An array to store: None (a network without convolutions) as an empty one."""
+    return np.zeros(0, np.float32) if array is None else array

@@ -97,7 +97,7 @@ class FeatureExtractor:
         analysis = TrackAnalysis(sr)
         with StyleStatistics(self.model) as style:
             values = [self.features_of_patches(p, style) for p in analysis.patches(chunks)]
-        return analysis.track_features(values, self.model_id, style.mean())
+        return analysis.track_features(values, self.model_id, style.mean(), style.segments())
 
     def extract_audio(self, y: np.ndarray, sr: int = SAMPLE_RATE) -> TrackFeatures:
         return self.extract_chunks([y], sr)

@@ -87,6 +87,7 @@ class TrackFeatures:
     model_id: str
     envelopes: np.ndarray | None = None  # (3, n) at 100 Hz: onset strength, loudness dBFS, hits
     style: np.ndarray | None = None  # (s,) the track's style statistics (extract/style.py)
+    segment_style: np.ndarray | None = None  # (n_segments, s): each segment's
 
     @property
     def anchors(self) -> np.ndarray:

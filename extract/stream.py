@@ -104,9 +104,12 @@ class TrackAnalysis:
         self._onset.append(flux.astype(np.float32))
         self._level.append(block_loudness(block))
 
-    def track_features(self, values: list[np.ndarray], model_id: str, style) -> TrackFeatures:
+    def track_features(
+        self, values: list[np.ndarray], model_id: str, style, segment_style=None
+    ) -> TrackFeatures:
         """The whole track's features, once its patches went through the network `model_id`
-        (`values`: its features block by block; `style`: its style vector or None)."""
+        (`values`: its features block by block; `style`: its style vector or None;
+        `segment_style`: each segment's, or None)."""
         return TrackFeatures(
             np.concatenate(values),
             self.segmentation,
@@ -114,6 +117,7 @@ class TrackAnalysis:
             model_id,
             self.envelopes,
             style,
+            segment_style,
         )
 
     @property

@@ -4,7 +4,8 @@ convolutional activations (each max-pool's input), averaged over the track.
 These are the statistics that neural style transfer calls an image's style (Gatys et al.; Huang &
 Belongie's AdaIN): what textures and timbres a patch holds, not where they are. Averaged over a
 track they describe its sound as a whole, far better than the mean of the 10-d code does, and a
-reference fit places tracks by them (`mapping.place`). Memory: one running sum per track.
+reference fit places tracks, and their sections, by them (`mapping.place`). Memory: one vector
+per segment (a few hundred values).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from torch import nn
 
 
 class StyleStatistics:
-    """Context manager: while inside, every forward pass of `model` adds each patch's statistics
-    to a running sum; `mean()` is the track's style vector (None before any patch)."""
+    """Context manager: while inside, every forward pass of `model` keeps each patch's statistics;
+    `mean()` is the track's style vector, `segments()` each segment's (None before any patch)."""
 
     def __init__(self, model: nn.Module):
         self.pools = [m for m in model.modules() if isinstance(m, nn.MaxPool2d)]
         self._handles: list = []
         self._batch: list[torch.Tensor] = []
+        self._rows: list[np.ndarray] = []  # (patches, s) float32 per forward pass
         self.total: np.ndarray | None = None
         self.count = 0
 
@@ -46,7 +48,13 @@ class StyleStatistics:
         self._batch = []
         self.total = stats.sum(0) if self.total is None else self.total + stats.sum(0)
         self.count += len(stats)
+        self._rows.append(stats.astype(np.float32))
 
     def mean(self) -> np.ndarray | None:
         """(d,) float32: the track's style vector (2 × the channels of every pooled conv)."""
         return None if self.total is None else (self.total / self.count).astype(np.float32)
+
+    def segments(self) -> np.ndarray | None:
+        """(n, d) float32: each patch's (segment's) style vector, in order; sections of a track
+        are found and placed by them (`mapping.sections`)."""
+        return np.concatenate(self._rows) if self._rows else None

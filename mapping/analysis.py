@@ -15,7 +15,7 @@ from sklearn.preprocessing import MinMaxScaler
 
 from deepviz.extract.features import Segmentation, TrackFeatures
 from deepviz.mapping import stats
-from deepviz.mapping.curves import segment_parameters
+from deepviz.mapping.curves import segment_parameters, track_sections
 from deepviz.mapping.fitted import fit_mapping, fit_on_tracks, load_mapping
 from deepviz.mapping.methods import build_mapping
 from deepviz.mapping.options import METHODS, PAPER_METHODS, MappingOptions
@@ -126,9 +126,11 @@ def evaluate(
     fps: float,
     smoothing: float,
     scene: SceneOrder = DEFAULT_ORDER,
+    changes: Sequence[float] | None = None,
 ) -> tuple[dict, list[np.ndarray]]:
-    """The trial's aims on per-frame curves (what a video shows, in the scene's parameter order)
-    and its splice ratio."""
+    """The trial's aims on per-frame curves (what a video shows, in the scene's parameter order),
+    whether a track looks like itself (identify), whether its motion follows its sound's change
+    (rho, given each track's `changes`: extract.timbre) and its splice ratio."""
     model_id = tracks[0].model_id
     fitted_for = _fitted_for(trial, tracks, model_id)
     motion = trial.motion if trial.fit != "track" else 0.0
@@ -144,6 +146,10 @@ def evaluate(
         "fit": trial.fit,
         **stats.aims(curves, labels),
     }
+    row["identify"] = stats.identify(curves)
+    row["identify_chance"] = 1 / len(curves)
+    motion_per_s = [stats.picture_motion(c, fps) for c in curves]
+    row["rho"] = None if changes is None else stats.motion_rho(motion_per_s, changes)
     row["splice_ratio"] = stats.splice_ratio(tracks, labels, spliced(fitted_for, scene, motion))
     return row, curves
 
@@ -156,6 +162,9 @@ def spliced(fitted_for, scene: SceneOrder, motion: float):
 
         X = np.concatenate([a.values, b.values])
         style = None if a.style is None else (a.style * len(a.values) + b.style * len(b.values))
+        per = (
+            None if a.segment_style is None else np.concatenate([a.segment_style, b.segment_style])
+        )
         joined = TrackFeatures(
             X,
             Segmentation(np.arange(len(X)), np.arange(len(X), dtype=float)),
@@ -163,10 +172,19 @@ def spliced(fitted_for, scene: SceneOrder, motion: float):
             a.model_id,
             None,
             None if style is None else style / len(X),
+            per,
         )
         return segment_parameters(joined, fitted_for(X), scene, motion)
 
     return mapper_for
+
+
+def section_times(track: TrackFeatures, trial: Trial) -> list[float]:
+    """Seconds where the track's sections begin (after the first) under a shared fit's look."""
+    if trial.fit in ("track", "reference"):
+        return []  # a fit without a placement: one section
+    starts = track_sections(track, load_mapping(trial.fit))
+    return [round(float(track.anchors[s]), 3) for s in starts[1:]]
 
 
 def round_robin(labels: Sequence[str], most: int) -> list[int]:
@@ -224,6 +242,7 @@ def analysis_doc(
             "genre": labels[i],
             "duration": round(tracks[i].duration, 3),
             "values": downsample(curves[i]).round(4).tolist(),
+            "sections": section_times(tracks[i], main),
         }
         for i in round_robin(labels, 8)
     ]

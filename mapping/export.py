@@ -34,22 +34,25 @@ def curve_format(path: str | os.PathLike, fmt: str | None) -> str:
 
 
 def curve_table(curves, frames: slice | None = None, params: Sequence | None = None):
-    """(names, frame numbers, values): the parameters, then pulse and level, per frame;
-    `params` (the scene's Param list): values in the scene's units instead of [0, 1]."""
+    """(names, frame numbers, values): the parameters, then pulse and level, then the section
+    number, per frame; `params` (the scene's Param list): values in the scene's units instead of
+    [0, 1]."""
     sl = frames or slice(0, len(curves.values))
     idx = np.arange(len(curves.values))[sl]
     values = curves.values.astype(np.float64)
     if params is not None:
         values = np.column_stack([p.low + v * (p.high - p.low) for p, v in zip(params, values.T)])
-    vals = np.column_stack([values, *curves.extras.values()])[sl]
-    return [*curves.names, *curves.extras], idx, vals
+    vals = np.column_stack([values, *curves.extras.values(), curves.section_at()])[sl]
+    return [*curves.names, *curves.extras, "section"], idx, vals
 
 
 def as_csv(names, idx, vals, fps: float, **_) -> str:
     out = io.StringIO()
     out.write(",".join(["frame", "time", *names]) + "\n")
+    whole = [name == "section" for name in names]
     for i, row in zip(idx, vals):
-        out.write(f"{i},{i / fps:.6f}," + ",".join(f"{v:.6f}" for v in row) + "\n")
+        cells = (f"{v:.0f}" if w else f"{v:.6f}" for v, w in zip(row, whole))
+        out.write(f"{i},{i / fps:.6f}," + ",".join(cells) + "\n")
     return out.getvalue()
 
 

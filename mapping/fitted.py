@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ class FittedMapping:
     n_params: int = 10
     path: str | None = None  # where it was loaded from, for messages
     place: StylePlacement | None = None  # a track's place from its style statistics
+    look: LookSettings | None = None  # the default look's motion gain and section threshold
 
     def transform(self, features: np.ndarray) -> np.ndarray:
         """(n, feature_dim) features → (n, n_params) values in [0, 1]."""
@@ -70,15 +72,19 @@ class FittedMapping:
         """A track's place (n_params,) in the scene's identity order, None without a placement."""
         if self.place is None:
             return None
+        return self.places_of(None if style is None else np.asarray(style)[None])[0]
+
+    def places_of(self, styles: np.ndarray | None) -> np.ndarray:
+        """(m, n_params) places of m style vectors (m, s), in the scene's identity order."""
         dim = self.place.n_features_in_
-        if style is None or np.shape(style) != (dim,):
-            got = "none" if style is None else f"{np.size(style)}"
+        if styles is None or np.ndim(styles) != 2 or np.shape(styles)[1] != dim:
+            got = "none" if styles is None else f"{np.shape(styles)[-1]}"
             raise DeepvizError(
                 f"the fit places tracks by {dim} style statistics of the network, "
                 f"these features have {got}",
                 self.path,
             )
-        return self._finite(self.place.transform, np.asarray(style, dtype=np.float64)[None])[0]
+        return self._finite(self.place.transform, np.asarray(styles, dtype=np.float64))
 
     def check(self, model_id: str, feature_dim: int, path: str | os.PathLike | None = None) -> None:
         """Refuse features from another model or of another size than the fit's."""
@@ -101,6 +107,7 @@ class FittedMapping:
             "options": self.options.to_dict(),
             "pipeline": encode(self.pipeline),
             **({"place": encode(self.place)} if self.place is not None else {}),
+            **({"look": dataclasses.asdict(self.look)} if self.look is not None else {}),
         }
 
     def save(self, path: str | os.PathLike, replace: bool = True) -> None:
@@ -111,6 +118,27 @@ class FittedMapping:
                 Path(tmp).write_text(text + "\n", encoding="utf-8")
         except OSError as e:
             raise DeepvizError(f"cannot write the mapping file: {e.strerror}", path) from None
+
+
+@dataclass(frozen=True)
+class LookSettings:
+    """What the default look tunes on its reference set: the gain of every track's motion
+    (`mapping.motion`) and the distance at which two stretches of a track are two sections
+    (`mapping.sections`)."""
+
+    motion_gain: float
+    section_threshold: float
+
+    @classmethod
+    def from_json(cls, data: object) -> LookSettings:
+        """Checked: two finite numbers in range, nothing else."""
+        if not isinstance(data, dict) or set(data) != {"motion_gain", "section_threshold"}:
+            raise ValueError("look must hold motion_gain and section_threshold")
+        for key, high in (("motion_gain", 20.0), ("section_threshold", 10.0)):
+            value = data[key]
+            if type(value) not in (int, float) or not 0 <= value <= high:
+                raise ValueError(f"look.{key} must be a number in [0, {high:g}], got {value!r}")
+        return cls(float(data["motion_gain"]), float(data["section_threshold"]))
 
 
 def fit_mapping(
@@ -168,6 +196,8 @@ def _decode_fit(data: dict) -> FittedMapping:
         if not isinstance(fitted.place, StylePlacement) or fitted.place.n_params != n_params:
             raise ValueError(f"place must be a StylePlacement of {n_params} parameters")
         fitted.place.check_fitted()
+    if "look" in data:
+        fitted.look = LookSettings.from_json(data["look"])
     # a tried-out fit, not a trusted one
     probe = fitted._finite(
         fitted.pipeline.transform, np.random.default_rng(0).normal(size=(3, dim))

@@ -2,23 +2,21 @@
 
 A mapping fitted on a broad reference set places each track (its mean parameters differ from other
 tracks') but moves little within it; a mapping fitted on the track itself moves fully but puts every
-track at the same place. `place_and_motion` keeps the track's place from the reference mapping and
-scales the track's own variation around it to a target spread, after decorrelating it (so that the
-sphere's red, green and blue do not rise together into grey). The track's mean stays exactly at
-its place.
+track at the same place. `place_and_motion` puts each section of the track at its place and moves
+it by the track's own variation around the section's mean, decorrelated (so that the sphere's red,
+green and blue do not rise together into grey) and scaled by one gain for every track: the same
+change in the music moves the picture as far in any track, a calm track stays calm and silence
+stays still.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import brentq
 from scipy.special import expit, logit
 
-NOISE_FLOOR = (
-    0.01  # variation below this (in parameter units) is not amplified: silence stays still
-)
+from deepviz.mapping.sections import section_means, smoothed
+
 SHRINK = 0.3  # covariance shrinkage toward the diagonal before decorrelating
-MAX_GAIN = 6.0
 EDGE = 0.03  # places are kept inside [EDGE, 1 − EDGE] so the logit stays finite
 
 
@@ -39,31 +37,6 @@ def decorrelate(dev: np.ndarray) -> np.ndarray:
     return out
 
 
-def _gain_for(base: float, z: np.ndarray, target: float) -> float:
-    """The gain g with std(expit(base + g·z)) = target (as near as MAX_GAIN allows)."""
-
-    def excess(g: float) -> float:
-        return float(expit(base + g * z).std()) - target
-
-    if excess(MAX_GAIN) <= 0:
-        return MAX_GAIN
-    return brentq(excess, 0.0, MAX_GAIN, xtol=1e-4)
-
-
-def _base_for(center: float, z: np.ndarray, gain: float) -> float:
-    """The offset b with mean(expit(b + gain·z)) = center: the motion leaves the place alone."""
-    return brentq(lambda b: float(expit(b + gain * z).mean()) - center, -30.0, 30.0, xtol=1e-6)
-
-
-def _curve(center: float, z: np.ndarray, target: float) -> np.ndarray:
-    """expit(b + g·z) with std ≈ target and mean = center (two rounds of the two conditions)."""
-    base = logit(center)
-    for _ in range(2):
-        gain = _gain_for(base, z, target)
-        base = _base_for(center, z, gain)
-    return expit(base + gain * z)
-
-
 def motion_targets(k: int, target: float, ordered: bool) -> np.ndarray:
     """Each component's motion: `target` for all, or, when the components come ordered by how
     dynamic they should be (PCA's variance order → the scene's priority), from 1.3× for the first
@@ -73,23 +46,63 @@ def motion_targets(k: int, target: float, ordered: bool) -> np.ndarray:
     return target * np.linspace(1.3, 0.6, k)
 
 
+UNIT = 0.4  # the reference mapping's scale (0.5 ± 0.4·z): deviations in z units
+FAST = 3  # segments averaged: one segment's features are noisy, the picture need not be
+ROOM = 0.15  # places are squeezed this far from 0 and 1, where the logistic curve has no room
+ACCENT = 4.0  # a section's change moves the picture at least this many times its median step
+SLOW = 9  # segments: slower drift than this is the section's, not the motion's
+
+
+def band(dev: np.ndarray) -> np.ndarray:
+    """The motion's part of a track's deviations: averaged over FAST segments, less their
+    average over SLOW segments (the drift that would move the track away from its place)."""
+    out = smoothed(dev, FAST) if FAST > 1 else dev
+    return out - smoothed(dev, SLOW) if SLOW > 1 else out
+
+
 def place_and_motion(
-    values: np.ndarray, target: float, ordered: bool = False, place: np.ndarray | None = None
+    values: np.ndarray,
+    gain: float,
+    ordered: bool = False,
+    place: np.ndarray | None = None,
+    sections: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(n, k) reference-mapped values of one track → its place (`place`, else their mean) plus
-    motion of std `target` (weighted by `motion_targets` when the components are `ordered`)."""
+    """(n, k) reference-mapped values of one track → each segment at its section's place (`place`:
+    (k,) or per segment (n, k); else the section's mean) plus the track's own deviations from
+    its section's mean, decorrelated, × `gain` (weighted by `motion_targets` when the components
+    are `ordered`) in logit units: one scale for every track. `gain` 0: the deviations as they are."""
     values = np.asarray(values, dtype=np.float64)
-    if target <= 0 or len(values) < 2:
-        if place is None:
-            return values
-        return np.clip(values - values.mean(axis=0) + place, 0.0, 1.0)  # moved as it is
-    targets = motion_targets(values.shape[1], target, ordered)
-    center = np.clip(values.mean(axis=0) if place is None else place, EDGE, 1 - EDGE)
-    dev = decorrelate(values - values.mean(axis=0))
-    sd = dev.std(axis=0)
-    out = np.empty_like(values)
-    for j in range(values.shape[1]):
-        # unit-std motion, damped where the reference mapping sees almost none (silence)
-        z = dev[:, j] / max(sd[j], 1e-12) * min(1.0, sd[j] / NOISE_FLOOR)
-        out[:, j] = _curve(center[j], z, targets[j]) if sd[j] > 1e-12 else center[j]
+    starts = np.zeros(1, dtype=int) if sections is None else np.asarray(sections)
+    means = section_means(values, starts)
+    center = means if place is None else np.broadcast_to(place, values.shape)
+    if gain <= 0 or len(values) < 2:
+        return np.clip(values - means + center, 0.0, 1.0)  # moved as it is
+    motion = (
+        gain * motion_targets(values.shape[1], 1.0, ordered) * band(decorrelate(values - means))
+    )
+    center = np.clip(ROOM + (1 - 2 * ROOM) * center, EDGE, 1 - EDGE)
+    out = expit(logit(center) + motion / UNIT)
+    for start in starts[1:]:  # left to right: each section moved from the one before
+        for _ in range(4):  # the logistic curve and the motion bend the first try
+            moved = accented(out, center, start)
+            if moved is center:
+                break
+            center = moved
+            out[start:] = expit(logit(center[start:]) + motion[start:] / UNIT)
     return out
+
+
+def accented(out: np.ndarray, center: np.ndarray, start: int) -> np.ndarray:
+    """`center` with the section that begins at `start` moved away from the one before it until
+    the picture's step there is ACCENT × the track's median step: a change of section is where
+    the picture changes most, however alike the two sections' places are."""
+    steps = np.linalg.norm(np.diff(out, axis=0), axis=1)
+    jump, typical = steps[start - 1], float(np.median(steps))
+    if jump >= ACCENT * typical:
+        return center
+    away = center[start] - center[start - 1]
+    norm = float(np.linalg.norm(away))
+    direction = away / norm if norm > 1e-9 else (out[start] - out[start - 1]) / max(jump, 1e-9)
+    moved = center.copy()
+    moved[start:] = np.clip(center[start:] + (ACCENT * typical - jump) * direction, EDGE, 1 - EDGE)
+    return moved

@@ -31,7 +31,7 @@ class StylePlacement(TransformerMixin, BaseEstimator):
         n_params: int = 10,
         n_styles: int = 3,
         spread: float = 0.35,
-        individuality: float = 0.5,
+        individuality: float = 2.0,
         shrinkage: str | float = "auto",
         random_state: int = 0,
     ):

@@ -12,9 +12,9 @@ from deepviz.core.errors import DeepvizError
 from deepviz.core.files import atomic_path
 
 HEATMAP_TRACKS = 8
-COLUMNS = ("silhouette", "within_std", "spread", "mean_abs_corr", "splice_ratio")
-HEADERS = ("silhouette ↑", "within-track std ↑", "spread of means ↑", "mean |r| ↓",
-           "splice jump / step ↑")  # fmt: skip
+COLUMNS = ("silhouette", "within_std", "spread", "mean_abs_corr", "identify", "rho", "splice_ratio")
+HEADERS = ("silhouette ↑", "within-track std ↑", "spread of means ↑", "mean |r| ↓", "identify ↑",
+           "rho ↑", "splice jump / step ↑")  # fmt: skip
 
 
 def pyplot():
@@ -84,6 +84,8 @@ def _heatmaps(plt, heat: list[dict], names: list[str], path: Path) -> None:
             interpolation="nearest",
             extent=(0, h["duration"], len(names) - 0.5, -0.5),
         )
+        for t in h.get("sections", []):  # where a section begins: the place changes
+            ax.axvline(t, color="cyan", linewidth=1.2, linestyle="--")
         ax.set_yticks(range(len(names)), names, fontsize=6)
         ax.set_title(f"{h['track']} ({h['genre']})", fontsize=8, loc="left")
         ax.tick_params(axis="x", labelsize=7)
@@ -123,6 +125,7 @@ FIGURES = [
      "(before the final scaling)."),
     ("variance.png", "PCA of the min-max scaled features: share of variance per component."),
     ("heatmaps.png", "The ten parameters over time for some tracks, as the video draws them "
+     "(dashed: where a section begins) "
      "(main mapping)."),
     ("tracks2d.png", "Each track's mean parameter vector, projected to 2-D by PCA, coloured by "
      "genre: apart = tracks look different."),
@@ -154,9 +157,10 @@ def aims_table(rows: list[dict]) -> str:
     """The mappings' aims as a Markdown table (printed by the command, pasted in docs/default-look.md)."""
     lines = ["| mapping | " + " | ".join(HEADERS) + " |", "|---" + "|---:" * len(COLUMNS) + "|"]
     for r in rows:
-        cells = ["–" if r[c] is None or r[c] != r[c] else f"{r[c]:.3f}" for c in COLUMNS]
+        cells = ["–" if r.get(c) is None or r[c] != r[c] else f"{r[c]:.3f}" for c in COLUMNS]
         lines.append(f"| {r['mapping']} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    chance = rows[0].get("identify_chance") if rows else None
+    return "\n".join(lines) + (f"\n\nidentify by chance: {chance:.3f}" if chance else "")
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from scipy.stats import spearmanr
 from sklearn.metrics import silhouette_score
 
 
@@ -65,6 +66,37 @@ def mean_abs_corr(per_track: Sequence[np.ndarray]) -> float | None:
         if np.isfinite(pairs).any():
             values.append(np.nanmean(pairs))
     return float(np.mean(values)) if values else None
+
+
+def halves(curves: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The mean picture (parameters) of a track's first half and of its second half."""
+    half = len(curves) // 2
+    return curves[:half].mean(axis=0), curves[half:].mean(axis=0)
+
+
+def identify(per_track: Sequence[np.ndarray]) -> float | None:
+    """Share of tracks whose first half's mean picture lies nearest (Euclidean) to their own
+    second half's among all second halves: does a track look like itself? Chance: 1 / tracks."""
+    if len(per_track) < 2 or min(len(c) for c in per_track) < 2:
+        return None
+    first, second = (np.stack(h) for h in zip(*(halves(c) for c in per_track)))
+    distance = np.linalg.norm(first[:, None, :] - second[None, :, :], axis=2)
+    return float(np.mean(distance.argmin(axis=1) == np.arange(len(first))))
+
+
+def picture_motion(curves: np.ndarray, fps: float) -> float:
+    """How fast the picture changes: mean over parameters of |change per frame| × fps."""
+    if len(curves) < 2:
+        return 0.0
+    return float(np.abs(np.diff(curves, axis=0)).mean() * fps)
+
+
+def motion_rho(pictures: Sequence[float], sounds: Sequence[float]) -> float | None:
+    """Spearman's rho across tracks of the picture's motion against the sound's change: does
+    calm music move calmly and busy music busily?"""
+    if len(pictures) < 3 or np.ptp(pictures) == 0 or np.ptp(sounds) == 0:
+        return None
+    return float(spearmanr(pictures, sounds).statistic)
 
 
 def splice_pairs(labels: Sequence[str], n_pairs: int, seed: int = 0) -> list[tuple[int, int]]:

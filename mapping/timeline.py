@@ -66,9 +66,10 @@ def parameter_curves(
 @dataclass(frozen=True)
 class TimelineOptions:
     """How segments become frames: the frame rate, the EMA smoothing per 0.96 s segment, the
-    strength of the hits and loudness (pulse), and the motion around the track's place."""
+    strength of the hits and loudness (pulse), the motion's gain, and whether sections count."""
 
     fps: float
     smoothing: float
     pulse: float = 0.0
     motion: float = 0.0
+    sections: bool = True  # each section of a track at its own place (`mapping.sections`)

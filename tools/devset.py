@@ -1,5 +1,5 @@
 """`python tools/devset.py`: the real-music development set, from Debian's freely
-licensed game music (installed by `make music`), as 30 s clips in one folder per style.
+licensed game music (installed by `make music`), as 30 s clips in one folder per source (package).
 
 Used for deepviz's own measurements (`deepviz analyze`) and the shipped reference fit; never at
 run time. Clips start a quarter into each track (past most intros); shorter tracks are kept whole.
@@ -11,18 +11,33 @@ import argparse
 import subprocess
 from pathlib import Path
 
+import numpy as np
+
 from deepviz.extract.decode import probe
 from deepviz.extract.ffmpeg import ffmpeg_exe
 
-PACKAGES = ("fretsonfire-songs-muldjord", "fretsonfire-songs-sectoid", "drascula-music",
-            "hyperrogue-music", "asc-music")  # fmt: skip
-# style folder → the installed files that make it (one track each)
+PACKAGES = (
+    "fretsonfire-songs-muldjord",
+    "fretsonfire-songs-sectoid",
+    "drascula-music",
+    "hyperrogue-music",
+    "asc-music",
+    "planetblupi-music-ogg",
+    "singularity-music",
+    "warzone2100-music",
+)
+# source (one Debian package) → the installed files that make it (one track each)
 SOURCES = {
-    "rock": ("/usr/share/games/fretsonfire/data/songs", "*/*/song.ogg"),
-    "adventure": ("/usr/share/scummvm/drascula/audio", "*.ogg"),
+    "muldjord": ("/usr/share/games/fretsonfire/data/songs/muldjord", "*/song.ogg"),
+    "sectoid": ("/usr/share/games/fretsonfire/data/songs/sectoid", "*/song.ogg"),
+    "drascula": ("/usr/share/scummvm/drascula/audio", "*.ogg"),
     "hyperrogue": ("/usr/share/hyperrogue/music", "*.ogg"),
-    "orchestral": ("/usr/share/games/asc/music", "*.mp3"),
+    "asc": ("/usr/share/games/asc/music", "*.mp3"),
+    "planetblupi": ("/usr/share/planetblupi/music", "*.ogg"),
+    "singularity": ("/usr/share/games/singularity/music", "*.ogg"),
+    "warzone2100": ("/usr/share/games/warzone2100/music", "**/*.opus"),
 }
+PER_SOURCE = 10  # clips per source at most, spread evenly over its sorted tracks
 CLIP_SECONDS = 30.0
 
 
@@ -53,16 +68,19 @@ def clip(src: Path, dst: Path, seconds: float = CLIP_SECONDS) -> None:
 
 
 def build(out: Path) -> int:
-    """Clip every source track into `out/<style>/`; returns the number of clips."""
+    """Clip up to PER_SOURCE tracks of each source into `out/<source>/`; the number of clips."""
     n = 0
-    for style, (root, pattern) in SOURCES.items():
+    for source, (root, pattern) in SOURCES.items():
         files = sorted(Path(root).glob(pattern))
         if not files:
             raise SystemExit(f"no {pattern} under {root}: run `make music` (installs {PACKAGES})")
-        (out / style).mkdir(parents=True, exist_ok=True)
+        files = [
+            files[i] for i in sorted({round(j) for j in np.linspace(0, len(files) - 1, PER_SOURCE)})
+        ]
+        (out / source).mkdir(parents=True, exist_ok=True)
         for src in files:
             name = "-".join(src.relative_to(root).with_suffix("").parts).replace(" ", "_")
-            dst = out / style / f"{name}.flac"
+            dst = out / source / f"{name}.flac"
             if dst.exists():
                 n += 1
                 continue
@@ -93,7 +111,7 @@ def build_synth(
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", default=".cache/music", help="the folder of style folders")
+    ap.add_argument("--out", default=".cache/music", help="the folder of source folders")
     ap.add_argument("--synth", action="store_true", help="the synthesized styles instead")
     ap.add_argument("--per-style", type=int, default=4, help="--synth: tracks per style")
     ap.add_argument("--seconds", type=float, default=20.0, help="--synth: seconds per track")

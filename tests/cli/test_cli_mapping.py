@@ -45,7 +45,11 @@ def test_fit_then_render_and_params_with_the_fit(tmp_path, genre_dirs, music_wav
     rows = np.loadtxt(a, delimiter=",", skiprows=1)
     js = json.loads(b.read_text())
     np.testing.assert_allclose(rows[:, 2:], np.array(js["values"]), atol=1e-6)
-    assert js["names"][0] == "sphR" and js["names"][10:] == ["pulse", "level"]  # + the hits
+    assert js["names"][0] == "sphR" and js["names"][10:] == [
+        "pulse",
+        "level",
+        "section",
+    ]  # + the hits
     # the render with --dump-params writes exactly what `params` computes
     dump = tmp_path / "dump.csv"
     real = ["--scene", "real", "--dump-params", dump, *SMALL]

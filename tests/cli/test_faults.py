@@ -3,7 +3,6 @@ nothing else escapes, and nothing allocates beyond a budget."""
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import resource
@@ -13,6 +12,7 @@ import sys
 import numpy as np
 import pytest
 import torch
+from fuzz import dumps, mutate
 from safetensors.torch import load_file, save_file
 
 from deepviz.core.errors import DeepvizError
@@ -21,28 +21,6 @@ from deepviz.extract.models import build_model
 from deepviz.mapping import MappingOptions, fit_mapping, load_mapping
 
 BUDGET_MIB = 1024  # peak memory the whole fuzz may add
-WEIRD = [-1, 0, 1, 2.5, 10**9, 10**15, -(10**6), "x", "", None, True, [], {}, [1, 2], {"a": 1},
-         float("nan"), float("inf"), 1e308, "1" * 1000]  # fmt: skip
-
-
-def mutate(doc, rng: np.random.Generator, depth: int = 0):
-    """A copy of a JSON value with one leaf (or subtree) replaced by something odd."""
-    if isinstance(doc, dict) and doc and rng.random() < 0.85:
-        key = list(doc)[rng.integers(len(doc))]
-        return {**doc, key: mutate(doc[key], rng, depth + 1)}
-    if isinstance(doc, list) and doc and rng.random() < 0.85:
-        i = int(rng.integers(len(doc)))
-        return doc[:i] + [mutate(doc[i], rng, depth + 1)] + doc[i + 1 :]
-    if rng.random() < 0.05:
-        return DEEP  # written as 2000 nested lists (`dumps`)
-    return copy.deepcopy(WEIRD[rng.integers(len(WEIRD))])
-
-
-DEEP = "__deep__"
-
-
-def dumps(doc) -> str:
-    return json.dumps(doc, allow_nan=True).replace(f'"{DEEP}"', "[" * 2000 + "]" * 2000)
 
 
 def peak_mib() -> float:

@@ -32,7 +32,7 @@ def table(text: str) -> tuple[list[str], np.ndarray]:
 
 def test_stdout_csv_section_and_units(music_wav):
     names, whole = table(params(music_wav, "-o", "-").stdout)
-    assert names[:2] == ["frame", "time"] and names[-2:] == ["pulse", "level"]
+    assert names[:2] == ["frame", "time"] and names[-3:] == ["pulse", "level", "section"]
     _, part = table(params(music_wav, "-o", "-", "--start", "1", "--duration", "1").stdout)
     assert len(part) == 30 and part[0, 0] == 30 and np.allclose(part, whole[30:60])
     _, real = table(params(music_wav, "-o", "-", "--units").stdout)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from conftest import encode
+from fuzz import dumps, mutate
 from sklearn.metrics import silhouette_score
 
 from deepviz.app.plan import PlanOptions
@@ -32,7 +33,7 @@ def styled_vectors(rng, n_per=8, dim=40):
 def test_placement_sets_styles_apart_and_centres_on_the_music_to_render():
     rng = np.random.default_rng(0)
     X, y = styled_vectors(rng)
-    place = StylePlacement().fit(X, y)
+    place = StylePlacement(individuality=0.5).fit(X, y)  # the directions, not the individuality
     P = place.transform(X)
     assert P.shape == (24, 10) and P.min() >= EDGE and P.max() <= 1 - EDGE
     assert silhouette_score(P, y) > 0.3
@@ -72,8 +73,6 @@ def test_a_placement_goes_through_json_unchanged(tmp_path):
 
 
 def test_mutated_placements_load_or_give_one_error(tmp_path):
-    from test_faults import dumps, mutate
-
     _, path, X = placed_fit(tmp_path)
     good = json.loads(path.read_text())
     rng, errors = np.random.default_rng(11), 0

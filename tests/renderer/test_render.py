@@ -81,11 +81,12 @@ def test_dump_params_match_the_rendered_frames(tmp_path, music_wav):
     rows = np.loadtxt(csv, delimiter=",", skiprows=1)
     assert rows.shape == (
         len(decode_frames(out, W, H)),
-        14,
-    )  # frame, time, 10 parameters, pulse, level
-    assert rows[:, 2:].min() >= 0 and rows[:, 2:].max() <= 1
+        15,
+    )  # frame, time, 10 parameters, pulse, level, section
+    assert rows[:, 2:-1].min() >= 0 and rows[:, 2:-1].max() <= 1
+    assert np.all(rows[:, -1] == np.round(rows[:, -1])) and rows[0, -1] == 0  # section numbers
     header = csv.read_text().splitlines()[0].split(",")
-    assert header[:2] == ["frame", "time"] and len(header) == 14
+    assert header[:2] == ["frame", "time"] and len(header) == 15
 
 
 def test_refuses_to_overwrite_without_y(tmp_path, music_wav):

@@ -1,0 +1,78 @@
+"""The default look's two tuned numbers, fitted on a reference set of real music.
+
+- The motion's gain (`mapping.motion`): one for every track, chosen so that the reference tracks
+  move as much as TARGET_STD says (mean within-track std of the parameters).
+- The sections' threshold (`mapping.sections`): the distance between two stretches' places at
+  which they are two sections, chosen so that at most SECTION_SHARE of the reference tracks
+  (mostly one piece of music each) are cut.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.optimize import brentq
+
+from deepviz.extract.features import TrackFeatures
+from deepviz.mapping import stats
+from deepviz.mapping.curves import segment_parameters, track_sections
+from deepviz.mapping.fitted import FittedMapping, LookSettings
+from deepviz.mapping.order import SceneOrder
+from deepviz.mapping.sections import find_sections
+from deepviz.mapping.timeline import parameter_curves
+
+TARGET_STD = 0.13  # the reference tracks' mean within-track std (the look issue asks ≥ 0.12)
+SECTION_SHARE = 0.15  # the share of reference tracks that may be cut into sections
+TUNING_FPS, TUNING_SMOOTHING = 30.0, 0.25  # what the default render shows
+MAX_GAIN = 20.0
+
+
+def largest_gap(places: np.ndarray) -> float:
+    """The largest threshold at which a track's per-segment places still make two sections."""
+    low, high = 0.0, 4.0
+    if len(find_sections(places, low)) < 2:
+        return 0.0
+    for _ in range(12):
+        mid = (low + high) / 2
+        low, high = (mid, high) if len(find_sections(places, mid)) > 1 else (low, mid)
+    return low
+
+
+def tune_threshold(fitted: FittedMapping, tracks: Sequence[TrackFeatures]) -> float:
+    """The smallest threshold that cuts at most SECTION_SHARE of the tracks."""
+    gaps = [largest_gap(fitted.places_of(t.segment_style)) for t in tracks]
+    return float(np.quantile(gaps, 1 - SECTION_SHARE))
+
+
+def within_std(fitted: FittedMapping, tracks, scene: SceneOrder, gain: float) -> float:
+    """The tracks' mean within-track std of the parameters, as rendered, at motion `gain`."""
+    curves = []
+    for t in tracks:
+        params = segment_parameters(t, fitted, scene, gain, track_sections(t, fitted))
+        curves.append(parameter_curves(params, t.anchors, t.duration, TUNING_FPS, TUNING_SMOOTHING))
+    return stats.within_std(curves)
+
+
+def tune_gain(fitted: FittedMapping, tracks, scene: SceneOrder) -> float:
+    """The gain at which the tracks move TARGET_STD (MAX_GAIN if even that is too little)."""
+
+    def excess(gain: float) -> float:
+        return within_std(fitted, tracks, scene, gain) - TARGET_STD
+
+    if excess(MAX_GAIN) <= 0:
+        return MAX_GAIN
+    return float(brentq(excess, 0.01, MAX_GAIN, xtol=1e-3))
+
+
+def tune_look(
+    fitted: FittedMapping, tracks: Sequence[TrackFeatures], scene: SceneOrder
+) -> LookSettings:
+    """The look's threshold, then its gain (with the sections that threshold finds), on `tracks`:
+    real music with each segment's style (a placement is needed)."""
+    if fitted.place is None or any(t.segment_style is None for t in tracks):
+        raise ValueError("tuning the look needs a placement and each segment's style")
+    threshold = tune_threshold(fitted, tracks)
+    with_sections = dataclasses.replace(fitted, look=LookSettings(1.0, threshold))
+    return LookSettings(tune_gain(with_sections, tracks, scene), threshold)
