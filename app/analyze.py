@@ -77,7 +77,7 @@ def analyze_tracks(
         console.note(f"deepviz: skipped {s['file']}: {s['error']}")
     fitted = planner.fitted
     main = (
-        analysis.Trial(fitted.options, fitted.path, planner.motion)
+        analysis.Trial(fitted.options, fitted.path, planner.motion, plan.sections == "auto")
         if fitted
         else analysis.Trial(planner.mapping)
     )

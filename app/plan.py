@@ -14,7 +14,7 @@ from deepviz.core.console import Console
 from deepviz.core.errors import DeepvizError
 from deepviz.core.options import option
 from deepviz.extract.identity import resolve_checkpoint
-from deepviz.mapping.options import METHODS, SCALE_BY, SCALINGS, MappingOptions
+from deepviz.mapping.options import MAX_MOTION_GAIN, METHODS, SCALE_BY, SCALINGS, MappingOptions
 from deepviz.scenes.registry import scene_names
 
 if TYPE_CHECKING:
@@ -50,11 +50,13 @@ HELP = {  # the options' help, as `--help` shows it
     "motion": (
         "With a reference fit: the gain of the motion around each section's place, one for "
         "every track (the same change in the music moves the picture as far); 0 = the fit's "
-        "values as they are [default: the fit's own (the reference fit's), else 0]."
+        "values as they are [default: the fit's own (the reference fit's); a FILE without one: "
+        "0; a reference fit without one: 1]."
     ),
     "sections": (
         "auto: each section of a track (where its sound changes for a while) gets a place of "
-        "its own; off: one place per track."
+        "its own, with a fit that places tracks and tunes a look (the reference fit does); "
+        "off: one place per track."
     ),
     "audio_stream": (
         "Which audio stream of a file that has several (0 = the "
@@ -94,7 +96,9 @@ class PlanOptions:
     fit_path: str | None = option(
         None, "--fit", kind=str, metavar="reference|track|batch|FILE", help=HELP["fit_path"]
     )
-    motion: float | None = option(None, "--motion", kind=float, low=0, high=20, help=HELP["motion"])
+    motion: float | None = option(
+        None, "--motion", kind=float, low=0, high=MAX_MOTION_GAIN, help=HELP["motion"]
+    )
     sections: str = option("auto", "--sections", choices=("auto", "off"), help=HELP["sections"])
     audio_stream: int = option(0, "--audio-stream", low=0, high=63, help=HELP["audio_stream"])
     pulse: float = option(1.0, "--pulse", low=0, high=2, help=HELP["pulse"])

@@ -12,7 +12,15 @@ from deepviz.core.console import Console
 from deepviz.core.options import RunOptions
 from deepviz.mapping.export import FORMATS
 
-FIT_ONLY = ("scene", "fit_path", "param_order", "fps", "smoothing")  # no timeline in a fit
+FIT_ONLY = (
+    "scene",
+    "fit_path",
+    "param_order",
+    "fps",
+    "smoothing",
+    "motion",
+    "sections",
+)  # no timeline
 
 
 def fma_metadata_option(help: str) -> Callable:

@@ -41,7 +41,8 @@ class Trial:
 
     options: MappingOptions
     fit: str = "track"  # "track" (each track fitted on itself), "reference" (on the set), or a file
-    motion: float = 0.0  # with a shared fit: the track's own motion spread (place_and_motion)
+    motion: float = 0.0  # with a shared fit: the motion's gain (place_and_motion)
+    sections: bool = True  # with a shared fit that has a look: each section at its own place
 
     @property
     def label(self) -> str:
@@ -136,7 +137,9 @@ def evaluate(
     motion = trial.motion if trial.fit != "track" else 0.0
     curves = []
     for t in tracks:
-        params = segment_parameters(t, fitted_for(t.values), scene, motion)
+        fitted = fitted_for(t.values)
+        starts = track_sections(t, fitted, trial.sections)
+        params = segment_parameters(t, fitted, scene, motion, starts)
         curves.append(parameter_curves(params, t.anchors, t.duration, fps, smoothing))
     row = {
         "mapping": trial.label,
@@ -181,8 +184,8 @@ def spliced(fitted_for, scene: SceneOrder, motion: float):
 
 def section_times(track: TrackFeatures, trial: Trial) -> list[float]:
     """Seconds where the track's sections begin (after the first) under a shared fit's look."""
-    if trial.fit in ("track", "reference"):
-        return []  # a fit without a placement: one section
+    if trial.fit in ("track", "reference") or not trial.sections:
+        return []  # one section: a fit without a placement, or --sections off
     starts = track_sections(track, load_mapping(trial.fit))
     return [round(float(track.anchors[s]), 3) for s in starts[1:]]
 

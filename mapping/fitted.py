@@ -8,6 +8,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 from sklearn.pipeline import Pipeline
@@ -15,7 +16,7 @@ from sklearn.pipeline import Pipeline
 from deepviz.core.errors import DeepvizError
 from deepviz.core.files import atomic_path
 from deepviz.mapping.methods import build_mapping
-from deepviz.mapping.options import MappingOptions
+from deepviz.mapping.options import MAX_MOTION_GAIN, MappingOptions
 from deepviz.mapping.place import StylePlacement
 from deepviz.mapping.serialize import decode, encode
 
@@ -128,13 +129,15 @@ class LookSettings:
 
     motion_gain: float
     section_threshold: float
+    MAX_GAIN: ClassVar[float] = MAX_MOTION_GAIN
+    MAX_THRESHOLD: ClassVar[float] = 10.0  # farther than any two places: no sections
 
     @classmethod
     def from_json(cls, data: object) -> LookSettings:
         """Checked: two finite numbers in range, nothing else."""
         if not isinstance(data, dict) or set(data) != {"motion_gain", "section_threshold"}:
             raise ValueError("look must hold motion_gain and section_threshold")
-        for key, high in (("motion_gain", 20.0), ("section_threshold", 10.0)):
+        for key, high in (("motion_gain", cls.MAX_GAIN), ("section_threshold", cls.MAX_THRESHOLD)):
             value = data[key]
             if type(value) not in (int, float) or not 0 <= value <= high:
                 raise ValueError(f"look.{key} must be a number in [0, {high:g}], got {value!r}")

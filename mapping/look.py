@@ -20,13 +20,14 @@ from deepviz.mapping import stats
 from deepviz.mapping.curves import segment_parameters, track_sections
 from deepviz.mapping.fitted import FittedMapping, LookSettings
 from deepviz.mapping.order import SceneOrder
-from deepviz.mapping.sections import find_sections
+from deepviz.mapping.sections import MIN_SECTION, find_sections
 from deepviz.mapping.timeline import parameter_curves
 
 TARGET_STD = 0.13  # the reference tracks' mean within-track std (the look issue asks ≥ 0.12)
-SECTION_SHARE = 0.15  # the share of reference tracks that may be cut into sections
+SECTION_SHARE = 0.10  # the share of reference tracks that may be cut into sections
 TUNING_FPS, TUNING_SMOOTHING = 30.0, 0.25  # what the default render shows
-MAX_GAIN = 20.0
+MIN_GAIN, MAX_GAIN = 0.01, LookSettings.MAX_GAIN
+NO_SECTIONS = LookSettings.MAX_THRESHOLD
 
 
 def largest_gap(places: np.ndarray) -> float:
@@ -41,8 +42,12 @@ def largest_gap(places: np.ndarray) -> float:
 
 
 def tune_threshold(fitted: FittedMapping, tracks: Sequence[TrackFeatures]) -> float:
-    """The smallest threshold that cuts at most SECTION_SHARE of the tracks."""
-    gaps = [largest_gap(fitted.places_of(t.segment_style)) for t in tracks]
+    """The smallest threshold that cuts at most about SECTION_SHARE of the tracks long enough to
+    have two sections (none: NO_SECTIONS, a threshold no track reaches)."""
+    long = [t for t in tracks if len(t.values) >= 2 * MIN_SECTION]
+    if not long:
+        return NO_SECTIONS
+    gaps = [largest_gap(fitted.places_of(t.segment_style)) for t in long]
     return float(np.quantile(gaps, 1 - SECTION_SHARE))
 
 
@@ -63,7 +68,9 @@ def tune_gain(fitted: FittedMapping, tracks, scene: SceneOrder) -> float:
 
     if excess(MAX_GAIN) <= 0:
         return MAX_GAIN
-    return float(brentq(excess, 0.01, MAX_GAIN, xtol=1e-3))
+    if excess(MIN_GAIN) >= 0:  # the sections' places alone move them that much
+        return MIN_GAIN
+    return float(brentq(excess, MIN_GAIN, MAX_GAIN, xtol=1e-3))
 
 
 def tune_look(

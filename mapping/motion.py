@@ -102,7 +102,13 @@ def accented(out: np.ndarray, center: np.ndarray, start: int) -> np.ndarray:
         return center
     away = center[start] - center[start - 1]
     norm = float(np.linalg.norm(away))
-    direction = away / norm if norm > 1e-9 else (out[start] - out[start - 1]) / max(jump, 1e-9)
+    step = out[start] - out[start - 1]
+    if norm > 1e-9:
+        direction = away / norm
+    elif jump > 1e-9:
+        direction = step / jump
+    else:  # two equal places and no step: any way out will do
+        direction = np.full(len(step), 1 / np.sqrt(len(step)))
     moved = center.copy()
     moved[start:] = np.clip(center[start:] + (ACCENT * typical - jump) * direction, EDGE, 1 - EDGE)
     return moved

@@ -94,3 +94,6 @@ def parse_mapping_specs(text: str, clusters: int, seed: int) -> list[tuple[str, 
     if not 1 <= len(specs) <= 16:
         raise DeepvizError(f"--mappings takes 1 to 16 mappings, got {len(specs)}")
     return specs
+
+
+MAX_MOTION_GAIN = 20.0  # the look's motion gain at most (`--motion`, a fit's `look`)

@@ -3,10 +3,10 @@
 The place is what makes tracks look unlike each other; the track's own motion moves around it
 (`mapping.motion`). It is fitted on a labelled reference set: the first `n_styles` directions are
 linear discriminants of the styles (the directions along which styles differ most relative to how
-much tracks of one style vary), the rest are the set's principal components, weaker, so that
-tracks of one style still differ a little. Measured in docs/default-look.md: fitted on
-the six synthesized styles alone, these directions also tell real rock from orchestral and
-electronic game music, which the mean of the 10-d code does not.
+much tracks of one style vary), the rest are the set's principal components, at twice the first
+one's std, so that tracks (and sections) of one style still differ. Measured in
+docs/default-look.md: fitted on the six synthesized styles alone, these directions also tell real
+rock from orchestral and electronic game music, which the mean of the 10-d code does not.
 """
 
 from __future__ import annotations

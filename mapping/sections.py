@@ -1,7 +1,8 @@
 """A track's sections: stretches whose style holds, so that each gets a place of its own.
 
 The per-segment places (a track's style statistics, segment by segment, through the fit's
-placement) are cut into contiguous stretches by librosa's agglomerative segmentation; then
+placement) are cut into contiguous stretches by Ward's agglomerative clustering along the track
+(librosa's `segment.agglomerative`, done with scikit-learn directly); then
 neighbouring stretches whose mean places lie closer than the fit's threshold, or that are too
 short to be a section, are merged, closest first. A homogeneous track keeps one section.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.ndimage import uniform_filter1d
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.image import grid_to_graph
 
 MIN_SECTION = 8  # segments (7.7 s): a shorter stretch joins its nearer neighbour
 MAX_SECTIONS = 24  # the first cut's pieces, before merging
@@ -28,17 +31,22 @@ def find_sections(points: np.ndarray, threshold: float, min_len: int = MIN_SECTI
     n = len(points)
     if n < 2 * min_len or not np.isfinite(threshold):
         return np.zeros(1, dtype=int)
-    # lazy: librosa brings numba; only a track with a placement is cut into sections
-    import librosa
-
     k = min(n // min_len, MAX_SECTIONS)
-    starts = [int(s) for s in librosa.segment.agglomerative(smoothed(points).T, k)]
+    starts = first_cut(smoothed(points), k)
     while len(starts) > 1:
         weak = _weakest_boundary(points, starts, threshold, min_len)
         if weak is None:
             break
         del starts[weak]
     return np.asarray(starts, dtype=int)
+
+
+def first_cut(points: np.ndarray, k: int) -> list[int]:
+    """Start indices of `k` contiguous stretches by Ward's agglomerative clustering over a chain
+    of neighbouring segments (as librosa.segment.agglomerative cuts, without loading librosa)."""
+    chain = grid_to_graph(n_x=len(points), n_y=1, n_z=1)
+    labels = AgglomerativeClustering(n_clusters=k, connectivity=chain).fit(points).labels_
+    return [0, *(1 + np.flatnonzero(np.diff(labels))).tolist()]
 
 
 def _weakest_boundary(points: np.ndarray, starts: list[int], threshold: float, min_len: int):

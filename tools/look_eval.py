@@ -25,6 +25,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from devset import SOURCES  # tools/, beside this script
 
 from deepviz.app.plan import PlanOptions, reference_fit_path
 from deepviz.app.planner import Planner
@@ -58,7 +59,7 @@ class Clip:
 def load_clips(music: Path, planner: Planner) -> list[Clip]:
     """Every clip of the development set with its features (cached) and timbral change."""
     clips = []
-    for folder in sorted(p for p in music.iterdir() if p.is_dir()):
+    for folder in sorted(music / s for s in SOURCES if (music / s).is_dir()):  # not old folders
         for path in sorted(folder.glob("*.flac")):
             change = timbral_change(load_audio(path))
             clips.append(Clip(folder.name, path, planner.features(path), change))

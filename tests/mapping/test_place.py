@@ -118,8 +118,10 @@ def test_the_default_look_sets_unheard_styles_apart_and_still_moves():
                 rows[name][0].append(values.mean(0))
                 rows[name][1].append(values.std(0).mean())
     sil = {name: silhouette_score(np.stack(m), labels) for name, (m, _) in rows.items()}
-    assert sil["default"] > 0.15 and sil["paper"] < 0.05, sil
-    assert np.mean(rows["default"][1]) > 0.14  # and the picture keeps moving
+    # the styles apart (the placement's principal components now count 2×: tracks of one style
+    # differ more, so the silhouette by style is lower than 0.5's 0.2), the paper's fit does not
+    assert sil["default"] > 0.12 and sil["default"] > sil["paper"] + 0.1, sil
+    assert np.mean(rows["default"][1]) > 0.12, rows  # and the picture keeps moving (the bar)
 
 
 def test_fit_place_genres_from_the_command_line(tmp_path):
