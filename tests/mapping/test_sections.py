@@ -3,8 +3,14 @@ picture changes most where a section begins."""
 
 from __future__ import annotations
 
-import numpy as np
+import json
 
+import numpy as np
+import pytest
+
+from deepviz.app.plan import reference_fit_path
+from deepviz.core.errors import DeepvizError
+from deepviz.mapping.fitted import load_mapping
 from deepviz.mapping.motion import ACCENT, place_and_motion
 from deepviz.mapping.sections import MIN_SECTION, find_sections, section_means, section_of
 
@@ -52,3 +58,28 @@ def test_the_picture_changes_most_where_a_section_begins():
     out = place_and_motion(values, 1.0, place=place, sections=np.array([0, 20]))
     steps = np.linalg.norm(np.diff(out, axis=0), axis=1)
     assert steps[19] >= 0.99 * ACCENT * np.median(steps)
+
+
+@pytest.mark.parametrize(
+    "look",
+    [
+        {"motion_gain": "x", "section_threshold": 0.5},
+        {"motion_gain": float("nan"), "section_threshold": 0.5},
+        {"motion_gain": True, "section_threshold": 0.5},
+        {"motion_gain": 1.0, "section_threshold": 1e9},
+        {"motion_gain": 1.0},
+        [1.0, 0.5],
+    ],
+)
+def test_a_fit_with_a_bad_look_is_one_error_naming_the_file(tmp_path, look):
+    doc = json.loads(reference_fit_path("default").read_text())
+    path = tmp_path / "fit.json"
+    path.write_text(json.dumps({**doc, "look": look}))
+    with pytest.raises(DeepvizError, match="look") as exc:
+        load_mapping(path)
+    assert str(path) in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_the_shipped_fit_carries_its_look():
+    look = load_mapping(reference_fit_path("default")).look
+    assert 0 < look.motion_gain <= 20 and 0 < look.section_threshold < 10
