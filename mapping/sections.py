@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.ndimage import uniform_filter1d
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.image import grid_to_graph
 
 MIN_SECTION = 8  # segments (7.7 s): a shorter stretch joins its nearer neighbour
 MAX_SECTIONS = 24  # the first cut's pieces, before merging
@@ -44,6 +42,10 @@ def find_sections(points: np.ndarray, threshold: float, min_len: int = MIN_SECTI
 def first_cut(points: np.ndarray, k: int) -> list[int]:
     """Start indices of `k` contiguous stretches by Ward's agglomerative clustering over a chain
     of neighbouring segments (as librosa.segment.agglomerative cuts, without loading librosa)."""
+    # lazy: scikit-learn loads once the network's process has started (a cold render starts sooner)
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.image import grid_to_graph
+
     chain = grid_to_graph(n_x=len(points), n_y=1, n_z=1)
     labels = AgglomerativeClustering(n_clusters=k, connectivity=chain).fit(points).labels_
     return [0, *(1 + np.flatnonzero(np.diff(labels))).tolist()]
