@@ -20,7 +20,7 @@ from deepviz.mapping import stats
 from deepviz.mapping.curves import segment_parameters, track_sections
 from deepviz.mapping.fitted import FittedMapping, LookSettings
 from deepviz.mapping.order import SceneOrder
-from deepviz.mapping.sections import MIN_SECTION, find_sections
+from deepviz.mapping.sections import find_sections
 from deepviz.mapping.timeline import parameter_curves
 
 TARGET_STD = 0.13  # the reference tracks' mean within-track std (the look issue asks ≥ 0.12)
@@ -42,29 +42,29 @@ def largest_gap(places: np.ndarray) -> float:
 
 
 def tune_threshold(fitted: FittedMapping, tracks: Sequence[TrackFeatures]) -> float:
-    """The smallest threshold that cuts at most about SECTION_SHARE of the tracks long enough to
-    have two sections (none: NO_SECTIONS, a threshold no track reaches)."""
-    long = [t for t in tracks if len(t.values) >= 2 * MIN_SECTION]
-    if not long:
-        return NO_SECTIONS
-    gaps = [largest_gap(fitted.places_of(t.segment_style)) for t in long]
-    return float(np.quantile(gaps, 1 - SECTION_SHARE))
+    """The smallest threshold that cuts at most about SECTION_SHARE of the tracks (a track too
+    short for two sections counts as uncut); NO_SECTIONS, a threshold no track reaches, when
+    that would be 0 (nearly all the tracks too short or too even to cut)."""
+    gaps = [largest_gap(fitted.places_of(t.segment_style)) for t in tracks]
+    threshold = float(np.quantile(gaps, 1 - SECTION_SHARE))
+    return threshold if threshold > 0 else NO_SECTIONS
 
 
-def within_std(fitted: FittedMapping, tracks, scene: SceneOrder, gain: float) -> float:
-    """The tracks' mean within-track std of the parameters, as rendered, at motion `gain`."""
-    curves = []
-    for t in tracks:
-        params = segment_parameters(t, fitted, scene, gain, track_sections(t, fitted))
-        curves.append(parameter_curves(params, t.anchors, t.duration, TUNING_FPS, TUNING_SMOOTHING))
-    return stats.within_std(curves)
+def rendered_curves(fitted: FittedMapping, track, scene: SceneOrder, gain: float, sections=None):
+    """A track's per-frame curves as the default render draws them, at motion `gain`
+    (`sections`: its section starts, else found by the fit's look)."""
+    starts = track_sections(track, fitted) if sections is None else sections
+    params = segment_parameters(track, fitted, scene, gain, starts)
+    return parameter_curves(params, track.anchors, track.duration, TUNING_FPS, TUNING_SMOOTHING)
 
 
 def tune_gain(fitted: FittedMapping, tracks, scene: SceneOrder) -> float:
     """The gain at which the tracks move TARGET_STD (MAX_GAIN if even that is too little)."""
+    sections = [track_sections(t, fitted) for t in tracks]  # the gain does not move them
 
     def excess(gain: float) -> float:
-        return within_std(fitted, tracks, scene, gain) - TARGET_STD
+        curves = [rendered_curves(fitted, t, scene, gain, s) for t, s in zip(tracks, sections)]
+        return stats.within_std(curves) - TARGET_STD
 
     if excess(MAX_GAIN) <= 0:
         return MAX_GAIN

@@ -36,14 +36,12 @@ from deepviz.extract.timbre import timbral_change
 from deepviz.mapping import stats
 from deepviz.mapping.curves import segment_parameters, track_sections
 from deepviz.mapping.fitted import FittedMapping, load_mapping
-from deepviz.mapping.look import tune_look
+from deepviz.mapping.look import rendered_curves, tune_look
 from deepviz.mapping.order import SceneOrder
 from deepviz.mapping.place import StylePlacement
-from deepviz.mapping.timeline import parameter_curves
 from deepviz.scenes.registry import get_scene
 
 FPS = 30.0
-SMOOTHING = 0.25  # the default's
 SPLICE_S = 12.0
 INDIVIDUALITY = None  # None: StylePlacement's own (the sweep of tools/ may try others)
 
@@ -86,12 +84,6 @@ def fitted_without(base: FittedMapping, synth, clips: list[Clip], look=None) -> 
     return fitted
 
 
-def curves_of(fitted: FittedMapping, clip: TrackFeatures, scene: SceneOrder, gain, smoothing):
-    """Per-frame curves of a clip under `fitted` with motion gain `gain`."""
-    params = segment_parameters(clip, fitted, scene, gain, track_sections(clip, fitted))
-    return parameter_curves(params, clip.anchors, clip.duration, FPS, smoothing)
-
-
 def fold_fit(base, synth, train: list[Clip], scene: SceneOrder) -> FittedMapping:
     """The look fitted on `train` alone: centring, then threshold and gain."""
     fitted = fitted_without(base, synth, train)
@@ -127,9 +119,7 @@ def evaluate(clips, base, synth, scene, in_sample: bool, extractor, quick=False)
         for s in sources
     }
     curves = {
-        id(c): curves_of(
-            fits[c.source], c.features, scene, fits[c.source].look.motion_gain, SMOOTHING
-        )
+        id(c): rendered_curves(fits[c.source], c.features, scene, fits[c.source].look.motion_gain)
         for c in clips
     }
     rows = {s: figures([c for c in clips if c.source == s], curves) for s in sources}

@@ -10,7 +10,9 @@ import pytest
 
 from deepviz.app.plan import reference_fit_path
 from deepviz.core.errors import DeepvizError
+from deepviz.extract.features import Segmentation, TrackFeatures
 from deepviz.mapping.fitted import load_mapping
+from deepviz.mapping.look import NO_SECTIONS, tune_threshold
 from deepviz.mapping.motion import ACCENT, place_and_motion
 from deepviz.mapping.sections import MIN_SECTION, find_sections, section_means, section_of
 
@@ -83,3 +85,20 @@ def test_a_fit_with_a_bad_look_is_one_error_naming_the_file(tmp_path, look):
 def test_the_shipped_fit_carries_its_look():
     look = load_mapping(reference_fit_path("default")).look
     assert 0 < look.motion_gain <= 20 and 0 < look.section_threshold < 10
+
+
+def test_tracks_too_short_to_cut_turn_sections_off_rather_than_cut_everything():
+    fitted = load_mapping(reference_fit_path("default"))
+    rng = np.random.default_rng(4)
+    dim = fitted.place.n_features_in_
+    short = [
+        TrackFeatures(
+            rng.normal(size=(10, 10)).astype(np.float32),
+            Segmentation(np.arange(10), np.arange(10.0)),
+            10.0,
+            "default",
+            segment_style=rng.uniform(size=(10, dim)).astype(np.float32),
+        )
+        for _ in range(5)
+    ]
+    assert tune_threshold(fitted, short) == NO_SECTIONS
